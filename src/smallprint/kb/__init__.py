@@ -1,0 +1,184 @@
+"""The knowledge base: licences, use policies and catalogued models, loaded from data files.
+
+Adding a licence or a model family is adding a data file here (or in a directory
+named by `SMALLPRINT_KB_PATH`, `os.pathsep`-separated); no code changes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from smallprint.errors import KnowledgeBaseError
+from smallprint.kb.entries import (
+    CatalogModel,
+    LicenseEntry,
+    ReferenceText,
+    TermSpec,
+    license_entry_from_dict,
+)
+
+__all__ = [
+    "CatalogModel",
+    "KnowledgeBase",
+    "LicenseEntry",
+    "ReferenceText",
+    "TermSpec",
+    "default_kb",
+    "normalize_alias",
+]
+
+KB_DIR = Path(__file__).parent
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def normalize_alias(s: str) -> str:
+    """Spelling-insensitive key for names, ids and URLs: "Llama 3.1 Community License" ~ "llama-3.1-community-license"."""
+    s = s.strip().lower()
+    s = re.sub(r"^https?://(www\.)?", "", s)
+    s = s.rstrip("/")
+    s = s.replace("\u2019", "'")
+    s = re.sub(r"[\s_\-]+", "-", s)
+    return s
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        with path.open("rb") as f:
+            return yaml.load(f, Loader=_Loader)
+    except yaml.YAMLError as e:
+        raise KnowledgeBaseError(f"{path}: broken YAML: {str(e).splitlines()[0]}") from e
+
+
+def _data_dirs(sub: str) -> list[Path]:
+    dirs = [KB_DIR / sub]
+    extra = os.environ.get("SMALLPRINT_KB_PATH")
+    if extra:
+        for p in extra.split(os.pathsep):
+            if p and (Path(p) / sub).is_dir():
+                dirs.append(Path(p) / sub)
+    return dirs
+
+
+class KnowledgeBase:
+    """All licences and catalogued models, indexed by id and by every alias."""
+
+    def __init__(self, licenses: Iterable[LicenseEntry], models: Iterable[CatalogModel] = ()):
+        self.licenses: dict[str, LicenseEntry] = {}
+        self._alias: dict[str, str] = {}
+        for e in licenses:
+            if e.id in self.licenses:
+                raise KnowledgeBaseError(f"{e.path}: duplicate licence id {e.id!r}")
+            self.licenses[e.id] = e
+        for e in self.licenses.values():
+            for a in (e.id, e.hub_id, e.spdx_id, e.name, e.url, *e.aliases):
+                if a:
+                    self._alias.setdefault(normalize_alias(a), e.id)
+        self.models: dict[str, CatalogModel] = {}
+        self._model_alias: dict[str, str] = {}
+        for m in models:
+            self.models[m.id] = m
+            for a in (m.id, *m.aliases):
+                self._model_alias.setdefault(a.lower(), m.id)
+        self._texts: dict[str, str | None] = {}
+
+    # -- licences -----------------------------------------------------------
+    def get(self, license_id: str) -> LicenseEntry | None:
+        return self.licenses.get(license_id) or self.lookup(license_id)
+
+    def lookup(self, name: str) -> LicenseEntry | None:
+        """Find a licence by id, Hub tag, SPDX id, name, alias or URL."""
+        lid = self._alias.get(normalize_alias(name))
+        return self.licenses.get(lid) if lid else None
+
+    def aliases(self) -> dict[str, str]:
+        """Normalised alias -> licence id (read-only view for matchers)."""
+        return self._alias
+
+    def __iter__(self) -> Iterator[LicenseEntry]:
+        return iter(self.licenses.values())
+
+    def __len__(self) -> int:
+        return len(self.licenses)
+
+    def policies_of(self, entry: LicenseEntry) -> list[LicenseEntry]:
+        """The use policies a licence incorporates, in order."""
+        return [p for p in (self.licenses.get(i) for i in entry.incorporates) if p]
+
+    def text(self, license_id: str) -> str | None:
+        """The bundled reference text, read lazily; None when the KB marks it missing."""
+        if license_id in self._texts:
+            return self._texts[license_id]
+        e = self.licenses[license_id]
+        txt: str | None = None
+        if e.text.file:
+            base = Path(e.path).parent.parent / "texts" if e.path else KB_DIR / "texts"
+            txt = (base / e.text.file).read_text(encoding="utf-8")
+        self._texts[license_id] = txt
+        return txt
+
+    # -- models -------------------------------------------------------------
+    def model(self, model_id: str) -> CatalogModel | None:
+        mid = self._model_alias.get(model_id.lower())
+        return self.models.get(mid) if mid else None
+
+    # -- loading ------------------------------------------------------------
+    @classmethod
+    def load(cls) -> KnowledgeBase:
+        entries: list[LicenseEntry] = []
+        for d in _data_dirs("licenses"):
+            for p in sorted(d.glob("*.yaml")):
+                entries.append(license_entry_from_dict(_read_yaml(p), str(p)))
+        models: list[CatalogModel] = []
+        for d in _data_dirs("models"):
+            for p in sorted(d.glob("*.yaml")):
+                models.extend(_models_from_file(p))
+        return cls(entries, models)
+
+
+def _models_from_file(path: Path) -> list[CatalogModel]:
+    data = _read_yaml(path)
+    if not isinstance(data, dict) or not isinstance(data.get("models"), list):
+        raise KnowledgeBaseError(f"{path}: expected a mapping with a 'models' list")
+    family = str(data.get("family") or path.stem)
+    publisher = data.get("publisher")
+    fam_sources = tuple(str(s) for s in (data.get("sources") or []))
+    out = []
+    for m in data["models"]:
+        if not isinstance(m, dict) or not m.get("id") or not m.get("license"):
+            raise KnowledgeBaseError(f"{path}: every model needs 'id' and 'license'")
+        base = m.get("base_model") or []
+        if isinstance(base, str):
+            base = [base]
+        out.append(
+            CatalogModel(
+                id=str(m["id"]),
+                family=str(m.get("family") or family),
+                publisher=m.get("publisher") or publisher,
+                license=str(m["license"]),
+                base_models=tuple(str(b) for b in base),
+                relation=m.get("relation"),
+                released=None if m.get("released") is None else str(m.get("released")),
+                parameters=None if m.get("parameters") is None else float(m["parameters"]),
+                gated=bool(m.get("gated", False)),
+                aliases=tuple(str(a) for a in (m.get("aliases") or [])),
+                datasets=tuple(str(a) for a in (m.get("datasets") or [])),
+                description=m.get("description"),
+                openness=dict(m.get("openness") or {}),
+                sources=tuple(str(s) for s in (m.get("sources") or [])) or fam_sources,
+                path=str(path),
+            )
+        )
+    return out
+
+
+@lru_cache(maxsize=1)
+def default_kb() -> KnowledgeBase:
+    """The bundled knowledge base (plus `SMALLPRINT_KB_PATH`), loaded once per process."""
+    return KnowledgeBase.load()

@@ -1,0 +1,278 @@
+"""Typed values that cross module boundaries.
+
+Everything smallprint reports is built from these dataclasses; renderers
+(`smallprint.reports`) turn them into JSON, tables, Markdown and the rest.
+`to_dict()` methods produce exactly the shapes of the versioned JSON contract
+documented in the README, so the contract lives in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Certainty = Literal["high", "medium", "low"]
+"""How sure a term is.
+
+high: a known licence's term whose clause was found in the text as published;
+medium: read from the text by a clause rule that matched a clear sentence;
+low: a weak or indirect signal; read the quoted clause yourself.
+"""
+
+DeviationKind = Literal["added", "removed", "changed"]
+Severity = Literal["error", "warning", "info"]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a claim comes from: file, 1-based inclusive line span and the quoted text."""
+
+    file: str | None
+    start_line: int
+    end_line: int
+    quote: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "start_line": self.start_line,
+            "end_line": self.end_line,
+            "quote": self.quote,
+        }
+
+
+@dataclass
+class Term:
+    """One item of small print in the DESIGN.md vocabulary, with its evidence.
+
+    `source` names where the term came from: a licence id ("llama3.1"), an
+    incorporated policy ("llama3.1-aup"), "rules" for clause rules run on an
+    unknown text, or "lineage:<model id>" for an inherited obligation.
+    """
+
+    key: str
+    value: Any
+    certainty: Certainty
+    evidence: list[Evidence] = field(default_factory=list)
+    source: str | None = None
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "key": self.key,
+            "value": self.value,
+            "certainty": self.certainty,
+            "evidence": [e.to_dict() for e in self.evidence],
+        }
+        if self.source is not None:
+            d["source"] = self.source
+        if self.note:
+            d["note"] = self.note
+        return d
+
+
+@dataclass(frozen=True)
+class Deviation:
+    """A passage where a copy of a known licence differs from its reference text.
+
+    Line numbers refer to the input; `reference_lines` to the bundled reference text.
+    """
+
+    kind: DeviationKind
+    start_line: int | None
+    end_line: int | None
+    text: str
+    reference: str
+    reference_lines: tuple[int, int] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "start_line": self.start_line,
+            "end_line": self.end_line,
+            "text": self.text,
+            "reference": self.reference,
+        }
+
+
+@dataclass
+class LicenseMatch:
+    """A known licence found in an input, best matches first in a result."""
+
+    id: str
+    name: str
+    version: str | None
+    spdx_id: str | None
+    hub_id: str | None
+    confidence: float
+    start_line: int
+    end_line: int
+    method: str
+    kind: str
+    deviations: list[Deviation] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "version": self.version,
+            "spdx_id": self.spdx_id,
+            "hub_id": self.hub_id,
+            "kind": self.kind,
+            "confidence": round(self.confidence, 4),
+            "method": self.method,
+            "start_line": self.start_line,
+            "end_line": self.end_line,
+            "deviations": [d.to_dict() for d in self.deviations],
+        }
+
+
+@dataclass
+class LicenseResult:
+    """What smallprint found in one input: the licences and the terms they carry."""
+
+    path: str
+    licenses: list[LicenseMatch] = field(default_factory=list)
+    terms: list[Term] = field(default_factory=list)
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "path": self.path,
+            "licenses": [m.to_dict() for m in self.licenses],
+            "terms": [t.to_dict() for t in self.terms],
+        }
+        if self.error is not None:
+            d["error"] = self.error
+        return d
+
+
+@dataclass
+class Finding:
+    """A problem or fact worth attention, with a stable code (see README)."""
+
+    code: str
+    severity: Severity
+    message: str
+    evidence: list[Evidence] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "evidence": [e.to_dict() for e in self.evidence],
+        }
+
+
+# --- models as published (sources -> evaluators) --------------------------------
+
+
+@dataclass
+class LicenseClaim:
+    """One place a model declares its licence: a card field, a file, a GGUF key...
+
+    `where` is a stable label: "card:license", "card:license_name", "card:license_link",
+    "file:LICENSE", "gguf:general.license", "safetensors:__metadata__.license",
+    "card:prose", "hub:tags", "catalog".
+    """
+
+    where: str
+    value: str
+    evidence: Evidence
+    result: LicenseResult | None = None
+
+
+@dataclass(frozen=True)
+class WeightFile:
+    """A weight file seen in a model (never opened beyond its header)."""
+
+    path: str
+    format: str  # safetensors | gguf | pickle | onnx | other
+    size: int | None = None
+
+
+@dataclass
+class ModelFacts:
+    """What a source read about one model, before any evaluation.
+
+    Sources fill it; lineage, openness and policy evaluators read it.
+    """
+
+    target: str
+    model_id: str | None
+    origin: str  # hub | folder | gguf | safetensors | card | catalog | bom
+    revision: str | None = None
+    name: str | None = None
+    license_claims: list[LicenseClaim] = field(default_factory=list)
+    base_models: list[str] = field(default_factory=list)
+    relation: str | None = None
+    datasets: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    gated: bool | str | None = None
+    card_path: str | None = None
+    card_text: str | None = None
+    card_data: dict[str, Any] = field(default_factory=dict)
+    weight_files: list[WeightFile] = field(default_factory=list)
+    links: dict[str, list[str]] = field(default_factory=dict)  # code | paper | data-card | ...
+    findings: list[Finding] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class LineageNode:
+    """One model in an ancestry graph, with the licence that binds it."""
+
+    id: str
+    license_id: str | None
+    license_name: str | None
+    relation: str | None  # how the child relates to this node: finetune | adapter | merge | quantized
+    depth: int
+    parents: list[str] = field(default_factory=list)
+    resolved_from: str = "missing"  # hub | catalog | card | gguf | missing
+    evidence: list[Evidence] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "license": self.license_id,
+            "license_name": self.license_name,
+            "relation": self.relation,
+            "depth": self.depth,
+            "parents": list(self.parents),
+            "resolved_from": self.resolved_from,
+            "evidence": [e.to_dict() for e in self.evidence],
+        }
+
+
+@dataclass
+class CheckResult:
+    """Everything `smallprint check` says about one target (schema smallprint/check/1)."""
+
+    target: str
+    model_id: str | None
+    license: LicenseResult
+    lineage: list[LineageNode] = field(default_factory=list)
+    terms: list[Term] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    facts: ModelFacts | None = None
+    verdict: dict[str, Any] | None = None  # filled by the policy evaluator (issue: use profiles)
+    openness: dict[str, Any] | None = None  # filled by the openness evaluator
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "target": self.target,
+            "model_id": self.model_id,
+            "license": self.license.to_dict(),
+            "lineage": [n.to_dict() for n in self.lineage],
+            "terms": [t.to_dict() for t in self.terms],
+            "findings": [f.to_dict() for f in self.findings],
+        }
+        if self.verdict is not None:
+            d["verdict"] = self.verdict
+        if self.openness is not None:
+            d.update(self.openness)
+        if self.error is not None:
+            d["error"] = self.error
+        return d
