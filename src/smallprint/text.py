@@ -1,0 +1,253 @@
+"""Licence text normalisation that keeps line numbers.
+
+Copies of a licence differ in ways that do not change the deal: re-wrapping,
+Markdown or HTML markup, curly quotes, list numbering, code fences, case.
+Matching and anchor search run on normalised words; every word remembers the
+input line it came from, so each answer can point back at the original lines.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+        "\u200b": "",
+        "\ufeff": "",
+    }
+)
+
+_HTML_TAG = re.compile(r"<[^<>\n]{0,500}>")
+_MD_LINK = re.compile(r"!?\[([^\]\n]{0,500})\]\(([^)\s]{0,1000})\)")
+_MD_REFDEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S+\s*$")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_LEAD = re.compile(
+    r"""^\s*(?:
+        (?:[>#]+\s*)+                                    # quote / heading markers
+      | [-*+\u2022\u25aa\u25cf\u2013]\s+                  # bullets
+    )""",
+    re.X,
+)
+# List numbering at the start of a line: "1.", "1.2.3", "(a)", "a)", "iv.", "Section 3."
+_NUMBERING = re.compile(
+    r"""^\s*(?:
+        (?:section|article|clause)\s+\d+(?:\.\d+)*\.?\s+
+      | \(?(?:\d{1,3}(?:\.\d{1,3})*|[a-z]|[ivxlc]{1,6})[.)]\)?\s+
+      | \((?:\d{1,3}|[a-z]|[ivxlc]{1,6})\)\s*
+    )""",
+    re.X | re.I,
+)
+_EMPHASIS = re.compile(r"(\*{1,3}|_{2,3}|`+|~~)")
+_WORD = re.compile(r"\w+", re.UNICODE)
+_SENTENCE_END = re.compile(r"[.;:!?](?=\s|$|[\"')\]])")
+
+
+def clean_line(line: str) -> str:
+    """One input line without markup, quotes unified, numbering and bullets dropped."""
+    s = line.translate(_QUOTES)
+    if "<" in s:
+        s = _HTML_TAG.sub(" ", s)
+    if "&" in s:
+        s = html.unescape(s).translate(_QUOTES)
+    if "](" in s:
+        s = _MD_LINK.sub(r"\1", s)
+    for _ in range(3):  # "> 1. (a) text" peels in turns
+        t = _LEAD.sub("", s)
+        t = _NUMBERING.sub("", t)
+        if t == s:
+            break
+        s = t
+    s = _EMPHASIS.sub("", s)
+    return s
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """Normalised words of a text with the input line of each word."""
+
+    words: tuple[str, ...]
+    lines: tuple[int, ...]
+    raw_lines: tuple[str, ...]
+    ends: frozenset[int] = field(default_factory=frozenset)  # word indexes that end a sentence
+    _joined: str = field(default="", repr=False)
+    _offsets: tuple[int, ...] = field(default=(), repr=False)
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def span_lines(self, start: int, end: int) -> tuple[int, int]:
+        """Word index range [start, end) -> (start_line, end_line), 1-based inclusive."""
+        if not self.words:
+            return (1, 1)
+        start = max(0, min(start, len(self.words) - 1))
+        end = max(start + 1, min(end, len(self.words)))
+        return (self.lines[start], self.lines[end - 1])
+
+    def quote(self, start_line: int, end_line: int, limit: int = 400) -> str:
+        """The raw text of those lines, whitespace collapsed, cut at `limit` characters."""
+        chunk = " ".join(self.raw_lines[max(0, start_line - 1) : max(0, end_line)])
+        chunk = " ".join(chunk.split())
+        if len(chunk) > limit:
+            chunk = chunk[: limit - 1].rstrip() + "\u2026"
+        return chunk
+
+    def quote_span(self, start: int, end: int, limit: int = 400) -> str:
+        """The raw text of word span [start, end), cut to the words (not whole lines).
+
+        Falls back to whole lines when the words cannot be found verbatim in the raw
+        lines (markup between them, say)."""
+        if not self.words:
+            return ""
+        l1, l2 = self.span_lines(start, end)
+        chunk = " ".join(self.raw_lines[l1 - 1 : l2]).translate(_QUOTES)
+        chunk = " ".join(chunk.split())
+        head = self.words[start : min(end, start + 3)]
+        tail = self.words[max(start, end - 3) : end]
+        sep = r"\W+(?:\w{1,3}\W+)??"  # tolerate stripped numbering and markup between words
+        a = re.search(sep.join(re.escape(w) for w in head), chunk, re.I)
+        b_iter = list(re.finditer(sep.join(re.escape(w) for w in tail), chunk, re.I))
+        if a is not None and b_iter and b_iter[-1].end() > a.start():
+            cut = chunk[a.start() : b_iter[-1].end()]
+            # keep the sentence's closing punctuation
+            if b_iter[-1].end() < len(chunk) and chunk[b_iter[-1].end()] in ".;:":
+                cut += chunk[b_iter[-1].end()]
+            chunk = cut
+        if len(chunk) > limit:
+            chunk = chunk[: limit - 1].rstrip() + "\u2026"
+        return chunk
+
+    def find(self, phrase_words: tuple[str, ...], start: int = 0) -> tuple[int, int] | None:
+        """Word span [s, e) of the first occurrence of `phrase_words` at or after word `start`."""
+        if not phrase_words or not self.words:
+            return None
+        needle = " " + " ".join(phrase_words) + " "
+        pos = self._offsets[start] - 1 if start < len(self._offsets) else len(self._joined)
+        i = self._joined.find(needle, max(0, pos))
+        if i < 0:
+            return None
+        s = bisect_right(self._offsets, i + 1) - 1
+        return (s, s + len(phrase_words))
+
+    def find_all(self, phrase_words: tuple[str, ...]) -> list[tuple[int, int]]:
+        out: list[tuple[int, int]] = []
+        at = 0
+        while True:
+            hit = self.find(phrase_words, at)
+            if hit is None:
+                return out
+            out.append(hit)
+            at = hit[0] + 1
+
+
+def normalize(text: str) -> NormalizedText:
+    """Split a text into normalised words, each tagged with its 1-based input line."""
+    raw_lines = tuple(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    words: list[str] = []
+    lines: list[int] = []
+    ends: set[int] = set()
+    in_fence = False
+    for n, raw in enumerate(raw_lines, start=1):
+        if _FENCE.match(raw):
+            in_fence = not in_fence  # fence markers go; the licence inside stays
+            continue
+        if _MD_REFDEF.match(raw):
+            continue
+        s = clean_line(raw)
+        if not s.strip():
+            if words:
+                ends.add(len(words) - 1)  # a blank line ends a paragraph
+            continue
+        low = s.casefold()
+        # sentence ends by character position, mapped to the word before them
+        end_pos = [m.start() for m in _SENTENCE_END.finditer(low)]
+        k = 0
+        last = -1
+        for m in _WORD.finditer(low):
+            while k < len(end_pos) and end_pos[k] < m.start():
+                if last >= 0:
+                    ends.add(last)
+                k += 1
+            words.append(m.group())
+            lines.append(n)
+            last = len(words) - 1
+        while k < len(end_pos):
+            if last >= 0:
+                ends.add(last)
+            k += 1
+        if _is_heading(raw) and last >= 0:
+            ends.add(last)
+    joined_parts: list[str] = []
+    offsets: list[int] = []
+    pos = 1
+    for w in words:
+        offsets.append(pos)
+        joined_parts.append(w)
+        pos += len(w) + 1
+    joined = " " + " ".join(joined_parts) + " "
+    return NormalizedText(
+        words=tuple(words),
+        lines=tuple(lines),
+        raw_lines=raw_lines,
+        ends=frozenset(ends),
+        _joined=joined,
+        _offsets=tuple(offsets),
+    )
+
+
+def _is_heading(raw: str) -> bool:
+    s = raw.strip()
+    return s.startswith("#") or (0 < len(s) <= 80 and s.isupper())
+
+
+def words_of(phrase: str) -> tuple[str, ...]:
+    """The same normalisation as `normalize`, for a phrase (anchors, aliases)."""
+    s = clean_line(phrase).casefold()
+    return tuple(_WORD.findall(s))
+
+
+def find_phrase(nt: NormalizedText, phrase: str, start: int = 0) -> tuple[int, int] | None:
+    """Word span [s, e) of the first occurrence of `phrase` in `nt`, or None."""
+    return nt.find(words_of(phrase), start)
+
+
+def sentences(nt: NormalizedText) -> list[tuple[int, int]]:
+    """Word spans of the sentences/clauses of a text (split on . ; : ! ? blank lines, headings)."""
+    out: list[tuple[int, int]] = []
+    s = 0
+    n = len(nt.words)
+    for i in sorted(nt.ends):
+        if i >= s and i < n:
+            out.append((s, i + 1))
+            s = i + 1
+    if s < n:
+        out.append((s, n))
+    return out
+
+
+def sentence_around(nt: NormalizedText, span: tuple[int, int]) -> tuple[int, int]:
+    """The sentence span that contains a word span (for quoting a whole clause)."""
+    start, end = span
+    ends = sorted(nt.ends)
+    i = bisect_right(ends, start - 1)
+    s = ends[i - 1] + 1 if i > 0 else 0
+    j = bisect_right(ends, end - 2)
+    e = ends[j] + 1 if j < len(ends) else len(nt.words)
+    return (s, max(e, end))
