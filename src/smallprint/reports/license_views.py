@@ -1,0 +1,195 @@
+"""Terminal tables and Markdown for `license`, `explain` and `diff`.
+
+JSON needs no view: it is `to_dict()` of the result objects (see `smallprint.api`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+from smallprint.model import Evidence, LicenseResult, Term
+from smallprint.vocabulary import CATEGORY
+
+
+def fmt_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, int) and v >= 10_000:
+        return f"{v:,}"
+    if isinstance(v, list):
+        return "; ".join(str(x) for x in v) if v else "(none listed)"
+    return str(v)
+
+
+def fmt_where(ev: list[Evidence]) -> str:
+    if not ev:
+        return "-"
+    e = ev[0]
+    loc = f"{e.start_line}" if e.start_line == e.end_line else f"{e.start_line}-{e.end_line}"
+    more = f" (+{len(ev) - 1})" if len(ev) > 1 else ""
+    return f"{e.file or ''}:{loc}{more}"
+
+
+def _cut(s: str, n: int) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= n else s[: n - 1] + "\u2026"
+
+
+def terms_table(terms: list[Term], title: str | None = None) -> Table:
+    t = Table(title=title, show_lines=False, expand=True, title_justify="left")
+    t.add_column("term", style="bold", no_wrap=True)
+    t.add_column("value", max_width=40)
+    t.add_column("sure", no_wrap=True)
+    t.add_column("from", no_wrap=True)
+    t.add_column("where", no_wrap=True)
+    t.add_column("clause", ratio=1)
+    for term in terms:
+        style = {"high": "green", "medium": "yellow", "low": "red"}.get(term.certainty, "")
+        quote = term.evidence[0].quote if term.evidence else (term.note or "")
+        if term.note and term.evidence:
+            quote = f"{quote}  [{term.note}]"
+        t.add_row(
+            f"{term.key}",
+            fmt_value(term.value),
+            Text(term.certainty, style=style),
+            term.source or "",
+            fmt_where(term.evidence),
+            _cut(quote, 220),
+        )
+    return t
+
+
+def render_license_table(results: list[LicenseResult], console: Console) -> None:
+    for r in results:
+        console.rule(Text(r.path, style="bold"))
+        if r.error:
+            console.print(Text(f"error: {r.error}", style="bold red"))
+            continue
+        if not r.licenses:
+            console.print(
+                Text(
+                    "No known licence found: terms below are read from the text by clause rules.",
+                    style="yellow",
+                )
+            )
+        for m in r.licenses:
+            ver = f" v{m.version}" if m.version else ""
+            console.print(
+                Text.assemble(
+                    (f"{m.name}", "bold cyan"),
+                    f" [{m.id}{ver}]  confidence {m.confidence:.2f}  lines {m.start_line}-{m.end_line}"
+                    f"  via {m.method}",
+                )
+            )
+            for d in m.deviations[:12]:
+                where = f"lines {d.start_line}-{d.end_line}" if d.start_line else "(absent)"
+                body = d.text if d.kind != "removed" else d.reference
+                console.print(
+                    Text.assemble(
+                        ("  ", ""),
+                        (f"{d.kind:8}", "magenta"),
+                        f" {where}: ",
+                        _cut(body, 160),
+                    )
+                )
+            if len(m.deviations) > 12:
+                console.print(f"  ... {len(m.deviations) - 12} more deviations (use --format json)")
+        if r.terms:
+            console.print(terms_table(r.terms))
+
+
+def _md_escape(s: str) -> str:
+    return " ".join(s.split()).replace("|", "\\|")
+
+
+def terms_markdown(terms: list[Term]) -> list[str]:
+    lines = [
+        "| term | category | value | certainty | source | where | clause |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for t in terms:
+        quote = t.evidence[0].quote if t.evidence else (t.note or "")
+        lines.append(
+            f"| `{t.key}` | {CATEGORY.get(t.key, '')} | {_md_escape(fmt_value(t.value))} | "
+            f"{t.certainty} | {t.source or ''} | {fmt_where(t.evidence)} | {_md_escape(_cut(quote, 300))} |"
+        )
+    return lines
+
+
+def render_license_md(results: list[LicenseResult]) -> str:
+    out: list[str] = ["# Licence report", ""]
+    for r in results:
+        out.append(f"## `{r.path}`")
+        out.append("")
+        if r.error:
+            out += [f"**Error:** {r.error}", ""]
+            continue
+        if not r.licenses:
+            out += ["No known licence found; the terms below are read from the text by clause rules.", ""]
+        for m in r.licenses:
+            out.append(
+                f"- **{m.name}** (`{m.id}`{', version ' + m.version if m.version else ''}): "
+                f"confidence {m.confidence:.2f}, lines {m.start_line}-{m.end_line}, via {m.method}"
+            )
+            for d in m.deviations:
+                where = f"lines {d.start_line}-{d.end_line}" if d.start_line else "absent"
+                body = d.text if d.kind != "removed" else d.reference
+                out.append(f"  - *{d.kind}* ({where}): {_md_escape(_cut(body, 300))}")
+        out.append("")
+        if r.terms:
+            out += terms_markdown(r.terms)
+            out.append("")
+    return "\n".join(out) + "\n"
+
+
+def explain_group(doc: dict[str, Any], terms: list[Term]) -> Group:
+    lic = doc["license"]
+    head = Text.assemble(
+        (lic["name"], "bold cyan"),
+        f"  [{lic['id']}]  kind {lic['kind']}  version {lic['version'] or '-'}  "
+        f"published {lic['date'] or '-'} by {lic['publisher'] or '-'}",
+    )
+    lines: list[Any] = [head]
+    ids = []
+    if lic["spdx_id"]:
+        ids.append(f"SPDX {lic['spdx_id']}")
+    if lic["hub_id"]:
+        ids.append(f"Hub tag {lic['hub_id']}")
+    ids.append("OSI approved" if lic["osi_approved"] else "not OSI approved")
+    lines.append(Text("  ".join(ids)))
+    if lic["url"]:
+        lines.append(Text(f"source: {lic['url']}"))
+    if not lic["reference_text"]["present"]:
+        lines.append(Text("reference text: not bundled (facts only)", style="yellow"))
+    for p in doc["policies"]:
+        lines.append(Text(f"incorporates: {p['name']} [{p['id']}]"))
+    if lic["members"]:
+        lines.append(Text("family of: " + ", ".join(lic["members"])))
+    if lic["notes"]:
+        lines.append(Text(f"notes: {_cut(lic['notes'], 600)}", style="dim"))
+    lines.append(terms_table(terms))
+    return Group(*lines)
+
+
+def explain_markdown(doc: dict[str, Any], terms: list[Term]) -> str:
+    lic = doc["license"]
+    out = [
+        f"# {lic['name']} (`{lic['id']}`)",
+        "",
+        f"- kind: {lic['kind']}; version: {lic['version'] or '-'}; date: {lic['date'] or '-'}; "
+        f"publisher: {lic['publisher'] or '-'}",
+        f"- SPDX: {lic['spdx_id'] or '-'}; Hub tag: {lic['hub_id'] or '-'}; "
+        f"OSI approved: {'yes' if lic['osi_approved'] else 'no'}",
+        f"- source: {lic['url'] or '-'}",
+    ]
+    for p in doc["policies"]:
+        out.append(f"- incorporates: {p['name']} (`{p['id']}`)")
+    if lic["notes"]:
+        out.append(f"- notes: {_md_escape(lic['notes'])}")
+    out.append("")
+    out += terms_markdown(terms)
+    return "\n".join(out) + "\n"
