@@ -142,14 +142,20 @@ def licenses_cmd(
     if format is TextFormat.json:
         _write(
             json.dumps(
-                {"schema": "smallprint/licenses/1", "licenses": [entry_summary(e) for e in entries]},
+                {
+                    "schema": "smallprint/licenses/1",
+                    "licenses": [entry_summary(e) for e in entries],
+                },
                 indent=2,
             ),
             None,
         )
         return
     if format is TextFormat.md:
-        rows = ["| id | name | version | kind | SPDX | Hub tag | text |", "|---|---|---|---|---|---|---|"]
+        rows = [
+            "| id | name | version | kind | SPDX | Hub tag | text |",
+            "|---|---|---|---|---|---|---|",
+        ]
         for e in entries:
             rows.append(
                 f"| `{e.id}` | {e.name} | {e.version or ''} | {e.kind} | {e.spdx_id or ''} | "
@@ -164,7 +170,12 @@ def licenses_cmd(
         t.add_column(c)
     for e in entries:
         t.add_row(
-            e.id, e.name, e.version or "", e.kind, e.spdx_id or "", e.hub_id or "",
+            e.id,
+            e.name,
+            e.version or "",
+            e.kind,
+            e.spdx_id or "",
+            e.hub_id or "",
             "yes" if e.text.present else "no",
         )
     _console().print(t)

@@ -44,7 +44,9 @@ def read_text_file(path: str, *, limit: int = MAX_TEXT_BYTES) -> str:
     if path == "-":
         data = sys.stdin.buffer.read(limit + 1)
         if len(data) > limit:
-            raise InputError(f"<stdin>: larger than {limit // (1024 * 1024)} MB; not a licence text")
+            raise InputError(
+                f"<stdin>: larger than {limit // (1024 * 1024)} MB; not a licence text"
+            )
         return decode_text(data, "<stdin>")
     p = Path(path)
     try:
@@ -56,7 +58,9 @@ def read_text_file(path: str, *, limit: int = MAX_TEXT_BYTES) -> str:
     except OSError as e:
         raise InputError(f"{path}: cannot read ({e.strerror or e})") from None
     if stat.S_ISDIR(st.st_mode):
-        raise InputError(f"{path}: is a directory (give a licence file, or use 'smallprint check' on a model folder)")
+        raise InputError(
+            f"{path}: is a directory (give a licence file, or use 'smallprint check' on a model folder)"
+        )
     if not stat.S_ISREG(st.st_mode):
         raise InputError(f"{path}: not a regular file")
     if st.st_size > limit:

@@ -217,6 +217,7 @@ class ModelFacts:
     links: dict[str, list[str]] = field(default_factory=dict)  # code | paper | data-card | ...
     findings: list[Finding] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)  # evidence file label -> text read (for reports)
 
 
 @dataclass
@@ -271,8 +272,8 @@ class CheckResult:
         }
         if self.verdict is not None:
             d["verdict"] = self.verdict
-        if self.openness is not None:
-            d.update(self.openness)
+        if self.openness is not None:  # openness blocks sit beside the others; its findings are merged
+            d.update({k: v for k, v in self.openness.items() if k != "findings"})
         if self.error is not None:
             d["error"] = self.error
         return d

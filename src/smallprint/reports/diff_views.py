@@ -49,5 +49,7 @@ def render_diff_md(d: LicenseDiff) -> str:
         out += ["", "Same: " + ", ".join(f"`{k}`" for k in d.same_terms)]
     out += ["", "## Changed passages", ""]
     for x in d.passages:
-        out.append(f"- *{x.kind}*: ~~{_md_escape(_cut(x.reference, 300))}~~ → {_md_escape(_cut(x.text, 300))}")
+        out.append(
+            f"- *{x.kind}*: ~~{_md_escape(_cut(x.reference, 300))}~~ → {_md_escape(_cut(x.text, 300))}"
+        )
     return "\n".join(out) + "\n"

@@ -129,7 +129,10 @@ def render_license_md(results: list[LicenseResult]) -> str:
             out += [f"**Error:** {r.error}", ""]
             continue
         if not r.licenses:
-            out += ["No known licence found; the terms below are read from the text by clause rules.", ""]
+            out += [
+                "No known licence found; the terms below are read from the text by clause rules.",
+                "",
+            ]
         for m in r.licenses:
             out.append(
                 f"- **{m.name}** (`{m.id}`{', version ' + m.version if m.version else ''}): "

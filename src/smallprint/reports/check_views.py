@@ -1,0 +1,218 @@
+"""Terminal view and Markdown for `smallprint check` results (same content as the HTML)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from smallprint.model import CheckResult, LineageNode
+from smallprint.reports.license_views import (
+    _cut,
+    _md_escape,
+    fmt_where,
+    terms_markdown,
+    terms_table,
+)
+
+SEV_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+VERDICT_STYLE = {
+    "allowed": "bold green",
+    "conditions": "bold yellow",
+    "unclear": "bold cyan",
+    "needs-agreement": "bold red",
+    "blocked": "bold red",
+}
+
+
+def _lineage_tree(nodes: list[LineageNode]) -> Tree | None:
+    if not nodes:
+        return None
+    by_id = {n.id: n for n in nodes}
+    root = next((n for n in nodes if n.depth == 0), nodes[0])
+
+    def label(n: LineageNode) -> str:
+        rel = f" ({n.relation})" if n.relation else ""
+        return f"{n.id} — {n.license_name or n.license_id or 'licence unknown'}{rel} [{n.resolved_from}]"
+
+    tree = Tree(label(root))
+
+    def add(t: Tree, n: LineageNode, seen: frozenset[str]) -> None:
+        for p in n.parents:
+            if p in seen:
+                t.add(f"{p} (cycle)")
+                continue
+            child = by_id.get(p)
+            if child is None:
+                t.add(f"{p} (not resolved)")
+                continue
+            add(t.add(label(child)), child, seen | {p})
+
+    add(tree, root, frozenset({root.id}))
+    return tree
+
+
+def render_check_table(results: list[CheckResult], console: Console) -> None:
+    summary = Table(title="Summary", title_justify="left")
+    for c in ("model", "licence", "verdict", "findings"):
+        summary.add_column(c)
+    for r in results:
+        v = (r.verdict or {}).get("verdict")
+        summary.add_row(
+            r.model_id or r.target,
+            ", ".join(m.id for m in r.license.licenses) or ("error" if r.error else "unknown"),
+            Text(v or "-", style=VERDICT_STYLE.get(v or "", "")),
+            ", ".join(sorted({f.code for f in r.findings})) or "-",
+        )
+    for r in results:
+        console.rule(Text(r.model_id or r.target, style="bold"))
+        if r.error:
+            console.print(Text(f"error: {r.error}", style="bold red"))
+            continue
+        for m in r.license.licenses:
+            console.print(
+                Text.assemble(
+                    ("licence: ", "bold"),
+                    (m.name, "cyan"),
+                    f" [{m.id}] confidence {m.confidence:.2f} via {m.method}",
+                )
+            )
+        if not r.license.licenses:
+            console.print(Text("licence: not resolved", style="yellow"))
+        tree = _lineage_tree(r.lineage)
+        if tree is not None and len(r.lineage) > 1:
+            console.print(Text("lineage:", style="bold"))
+            console.print(tree)
+        if r.verdict:
+            v = r.verdict
+            console.print(
+                Text.assemble(
+                    ("verdict: ", "bold"),
+                    (str(v.get("verdict")), VERDICT_STYLE.get(str(v.get("verdict")), "")),
+                    f"  (profile {v.get('profile')})",
+                )
+            )
+            for x in v.get("reasons", []):
+                console.print(f"  - {x.get('message')}")
+            for d in v.get("duties", []):
+                console.print(f"  [ ] {d.get('duty')}")
+        if r.openness:
+            o = r.openness
+            console.print(
+                Text.assemble(
+                    ("openness: ", "bold"),
+                    f"OSAID {(o.get('osaid') or {}).get('verdict')}, MOF class "
+                    f"{(o.get('mof') or {}).get('class')}",
+                )
+            )
+        if r.terms:
+            console.print(terms_table(r.terms, title="effective terms"))
+        if r.findings:
+            ft = Table(title="findings", title_justify="left", expand=True)
+            ft.add_column("severity", no_wrap=True)
+            ft.add_column("code", no_wrap=True)
+            ft.add_column("message", ratio=2)
+            ft.add_column("where", ratio=1)
+            for f in r.findings:
+                ft.add_row(
+                    Text(f.severity, style=SEV_STYLE.get(f.severity, "")),
+                    f.code,
+                    f.message,
+                    fmt_where(f.evidence),
+                )
+            console.print(ft)
+    console.print(summary)
+
+
+def _md_tree(nodes: list[LineageNode]) -> list[str]:
+    out: list[str] = []
+    by_id = {n.id: n for n in nodes}
+
+    def walk(n: LineageNode, depth: int, seen: frozenset[str]) -> None:
+        rel = f" ({n.relation})" if n.relation else ""
+        out.append(
+            f"{'  ' * depth}- `{n.id}`: {n.license_name or n.license_id or 'licence unknown'}{rel}"
+        )
+        for p in n.parents:
+            c = by_id.get(p)
+            if c is None or p in seen:
+                out.append(
+                    f"{'  ' * (depth + 1)}- `{p}` (not resolved)"
+                    if c is None
+                    else f"{'  ' * (depth + 1)}- `{p}` (cycle)"
+                )
+            else:
+                walk(c, depth + 1, seen | {p})
+
+    roots = [n for n in nodes if n.depth == 0] or nodes[:1]
+    for r in roots:
+        walk(r, 0, frozenset({r.id}))
+    return out
+
+
+def render_check_md(results: list[CheckResult]) -> str:
+    out = [
+        "# smallprint report",
+        "",
+        "| model | licence | verdict | findings |",
+        "|---|---|---|---|",
+    ]
+    for r in results:
+        v = (r.verdict or {}).get("verdict") or "-"
+        out.append(
+            f"| {r.model_id or r.target} | {', '.join(m.id for m in r.license.licenses) or 'unknown'} | "
+            f"**{v}** | {', '.join(sorted({f.code for f in r.findings})) or '-'} |"
+        )
+    for r in results:
+        out += ["", f"## {r.model_id or r.target}", ""]
+        if r.error:
+            out.append(f"**Error:** {r.error}")
+            continue
+        for m in r.license.licenses:
+            out.append(
+                f"- Licence: **{m.name}** (`{m.id}`), confidence {m.confidence:.2f}, via {m.method}"
+            )
+        if r.verdict:
+            v: dict[str, Any] = r.verdict
+            out += ["", f"### Verdict: **{v.get('verdict')}** (profile `{v.get('profile')}`)", ""]
+            for x in v.get("reasons", []):
+                out.append(f"- {_md_escape(str(x.get('message')))}")
+            if v.get("duties"):
+                out += ["", "Duties:", ""]
+                out += [f"- [ ] {_md_escape(str(d.get('duty')))}" for d in v["duties"]]
+        if r.lineage:
+            out += ["", "### Lineage", ""] + _md_tree(r.lineage)
+        if r.openness:
+            o = r.openness
+            out += [
+                "",
+                "### Openness",
+                "",
+                f"- OSAID: **{(o.get('osaid') or {}).get('verdict')}**; missing: "
+                + ", ".join((o.get("osaid") or {}).get("missing") or []),
+                f"- MOF class: **{(o.get('mof') or {}).get('class')}**; progress: "
+                + ", ".join(
+                    f"class {k}: {v}%"
+                    for k, v in sorted(((o.get("mof") or {}).get("progress") or {}).items())
+                ),
+            ]
+        if r.terms:
+            out += ["", "### The small print", ""] + terms_markdown(r.terms)
+        if r.findings:
+            out += [
+                "",
+                "### Findings",
+                "",
+                "| severity | code | message | where |",
+                "|---|---|---|---|",
+            ]
+            for f in r.findings:
+                q = f.evidence[0].quote if f.evidence else ""
+                out.append(
+                    f"| {f.severity} | `{f.code}` | {_md_escape(f.message)} {('<br>_' + _md_escape(_cut(q, 200)) + '_') if q else ''} | "
+                    f"{fmt_where(f.evidence)} |"
+                )
+    return "\n".join(out) + "\n"
