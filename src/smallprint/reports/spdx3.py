@@ -165,7 +165,9 @@ def build_spdx3(results: list[CheckResult]) -> str:
             pkg.ai_limitation = "; ".join(limits)[:4000]
         if r.verdict:
             pkg.ai_informationAboutApplication = f"smallprint verdict for profile {r.verdict.get('profile')}: {r.verdict.get('verdict')}"
-        pkg.comment = "; ".join(f"{t.key}={t.value}" for t in r.terms)[:4000] or None
+        summary = "; ".join(f"{t.key}={t.value}" for t in r.terms)[:4000]
+        if summary:
+            pkg.comment = f"effective terms: {summary}"
         # declared: what the model's own metadata says; concluded: what smallprint resolved
         declared: list[str] = []
         if facts:
