@@ -78,8 +78,13 @@ class KnowledgeBase:
             self.licenses[e.id] = e
         for e in self.licenses.values():
             for a in (e.id, e.hub_id, e.spdx_id, e.name, e.url, *e.aliases):
-                if a:
-                    self._alias.setdefault(normalize_alias(a), e.id)
+                if not a:
+                    continue
+                n = normalize_alias(a)
+                if self._alias.setdefault(n, e.id) != e.id:
+                    raise KnowledgeBaseError(
+                        f"{e.path}: alias {a!r} already names {self._alias[n]!r}"
+                    )
         self.models: dict[str, CatalogModel] = {}
         self._model_alias: dict[str, str] = {}
         for m in models:
