@@ -25,13 +25,17 @@ def fmt_value(v: Any) -> str:
     return str(v)
 
 
-def fmt_where(ev: list[Evidence]) -> str:
+def fmt_where(ev: list[Evidence], here: str | None = None) -> str:
+    """"L32" for a line of the file being reported (`here`), "file:L32" for another file."""
     if not ev:
         return "-"
     e = ev[0]
-    loc = f"{e.start_line}" if e.start_line == e.end_line else f"{e.start_line}-{e.end_line}"
+    loc = f"L{e.start_line}" if e.start_line == e.end_line else f"L{e.start_line}-{e.end_line}"
     more = f" (+{len(ev) - 1})" if len(ev) > 1 else ""
-    return f"{e.file or ''}:{loc}{more}"
+    if e.file and e.file != here:
+        name = e.file if e.file.startswith("kb:") else e.file.rsplit("/", 1)[-1]
+        return f"{name}:{loc}{more}"
+    return f"{loc}{more}"
 
 
 def _cut(s: str, n: int) -> str:
@@ -39,14 +43,14 @@ def _cut(s: str, n: int) -> str:
     return s if len(s) <= n else s[: n - 1] + "\u2026"
 
 
-def terms_table(terms: list[Term], title: str | None = None) -> Table:
+def terms_table(terms: list[Term], title: str | None = None, here: str | None = None) -> Table:
     t = Table(title=title, show_lines=False, expand=True, title_justify="left")
     t.add_column("term", style="bold", no_wrap=True)
-    t.add_column("value", max_width=40)
+    t.add_column("value", max_width=36)
     t.add_column("sure", no_wrap=True)
-    t.add_column("from", no_wrap=True)
-    t.add_column("where", no_wrap=True)
-    t.add_column("clause", ratio=1)
+    t.add_column("from", max_width=22)
+    t.add_column("where", max_width=26)
+    t.add_column("clause", ratio=1, min_width=40)
     for term in terms:
         style = {"high": "green", "medium": "yellow", "low": "red"}.get(term.certainty, "")
         quote = term.evidence[0].quote if term.evidence else (term.note or "")
@@ -57,8 +61,8 @@ def terms_table(terms: list[Term], title: str | None = None) -> Table:
             fmt_value(term.value),
             Text(term.certainty, style=style),
             term.source or "",
-            fmt_where(term.evidence),
-            _cut(quote, 220),
+            fmt_where(term.evidence, here),
+            _cut(quote, 200),
         )
     return t
 
@@ -99,14 +103,14 @@ def render_license_table(results: list[LicenseResult], console: Console) -> None
             if len(m.deviations) > 12:
                 console.print(f"  ... {len(m.deviations) - 12} more deviations (use --format json)")
         if r.terms:
-            console.print(terms_table(r.terms))
+            console.print(terms_table(r.terms, here=r.path))
 
 
 def _md_escape(s: str) -> str:
     return " ".join(s.split()).replace("|", "\\|")
 
 
-def terms_markdown(terms: list[Term]) -> list[str]:
+def terms_markdown(terms: list[Term], here: str | None = None) -> list[str]:
     lines = [
         "| term | category | value | certainty | source | where | clause |",
         "|---|---|---|---|---|---|---|",
@@ -115,7 +119,7 @@ def terms_markdown(terms: list[Term]) -> list[str]:
         quote = t.evidence[0].quote if t.evidence else (t.note or "")
         lines.append(
             f"| `{t.key}` | {CATEGORY.get(t.key, '')} | {_md_escape(fmt_value(t.value))} | "
-            f"{t.certainty} | {t.source or ''} | {fmt_where(t.evidence)} | {_md_escape(_cut(quote, 300))} |"
+            f"{t.certainty} | {t.source or ''} | {fmt_where(t.evidence, here)} | {_md_escape(_cut(quote, 300))} |"
         )
     return lines
 
@@ -144,7 +148,7 @@ def render_license_md(results: list[LicenseResult]) -> str:
                 out.append(f"  - *{d.kind}* ({where}): {_md_escape(_cut(body, 300))}")
         out.append("")
         if r.terms:
-            out += terms_markdown(r.terms)
+            out += terms_markdown(r.terms, r.path)
             out.append("")
     return "\n".join(out) + "\n"
 
