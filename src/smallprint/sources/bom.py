@@ -123,7 +123,9 @@ def _from_cyclonedx(data: dict[str, Any], path: str) -> list[ModelFacts]:
 
 def _from_spdx3(data: dict[str, Any], path: str) -> list[ModelFacts]:
     graph = data.get("@graph") or []
-    by_id = {o.get("spdxId"): o for o in graph if isinstance(o, dict) and o.get("spdxId")}
+    by_id: dict[str, dict[str, Any]] = {
+        str(o["spdxId"]): o for o in graph if isinstance(o, dict) and o.get("spdxId")
+    }
     models = {
         k: o
         for k, o in by_id.items()
@@ -148,11 +150,11 @@ def _from_spdx3(data: dict[str, Any], path: str) -> list[ModelFacts]:
         if not isinstance(rel, dict) or rel.get("type") != "Relationship":
             continue
         frm, kind, to = rel.get("from"), rel.get("relationshipType"), rel.get("to") or []
-        f = facts_by.get(frm)
+        f = facts_by.get(str(frm))
         if f is None:
             continue
         for t in to:
-            target = by_id.get(t, {})
+            target = by_id.get(str(t), {})
             if kind in ("hasDeclaredLicense", "hasConcludedLicense"):
                 expr = target.get("simplelicensing_licenseExpression")
                 if expr and expr != "NOASSERTION":

@@ -1,0 +1,281 @@
+"""A model on disk: a downloaded snapshot folder or a repo in the Hugging Face cache.
+
+The walk is bounded (depth, file count, no followed directory links) so symlink
+loops, huge trees and unreadable files give findings, never a hang or a crash.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from smallprint.errors import InputError, SmallprintError
+from smallprint.model import Evidence, Finding, LicenseClaim, ModelFacts, WeightFile
+from smallprint.sources.card import read_card
+from smallprint.sources.card_facts import HUB_ID, apply_card
+from smallprint.sources.gguf_header import read_gguf_header
+from smallprint.sources.safetensors_header import read_safetensors_header
+from smallprint.sources.weights import apply_gguf, apply_safetensors, pickle_finding, weight_format
+
+MAX_DEPTH = 6
+MAX_FILES = 10_000
+MAX_LICENSE_BYTES = 2 * 1024 * 1024
+MAX_JSON_BYTES = 5 * 1024 * 1024
+MAX_HEADERS = 32
+MAX_MODELS = 100_000
+_MODEL_MARKERS = ("readme.md", "config.json", "adapter_config.json", "model_index.json")
+_CACHE_REPO = re.compile(r"^models--(?P<org>[^/]+?)--(?P<name>[^/]+)$")
+_LICENSE_PREFIXES = ("license", "licence", "copying", "notice", "use_policy", "use-policy")
+_LICENSE_SUFFIXES = ("", ".md", ".txt", ".rst", ".markdown")
+_COMMIT = re.compile(r"^[0-9a-f]{40}$")
+
+
+@dataclass(frozen=True)
+class SnapshotLocation:
+    """Where the files are, and what the HF cache layout says about them."""
+
+    root: Path
+    model_id: str | None
+    revision: str | None
+
+
+def locate_snapshot(path: Path) -> SnapshotLocation:
+    """Resolve a cache repo dir (`models--org--name`) or snapshot dir; other dirs as is."""
+    repo = _CACHE_REPO.match(path.name)
+    if repo and (path / "snapshots").is_dir():
+        revision = _pick_snapshot(path)
+        model_id = f"{repo.group('org')}/{repo.group('name')}"
+        return SnapshotLocation(path / "snapshots" / revision, model_id, revision)
+    parent = path.parent
+    if parent.name == "snapshots":
+        repo = _CACHE_REPO.match(parent.parent.name)
+        if repo:
+            return SnapshotLocation(path, f"{repo.group('org')}/{repo.group('name')}", path.name)
+    return SnapshotLocation(path, None, None)
+
+
+def _pick_snapshot(repo_dir: Path) -> str:
+    """The snapshot refs/main points at, else the only or newest snapshot."""
+    ref = repo_dir / "refs" / "main"
+    try:
+        sha = ref.read_text(encoding="utf-8", errors="replace").strip()[:64]
+        if _COMMIT.match(sha) and (repo_dir / "snapshots" / sha).is_dir():
+            return sha
+    except OSError:
+        pass
+    snapshots = [p for p in (repo_dir / "snapshots").iterdir() if p.is_dir()][:1000]
+    if not snapshots:
+        raise InputError(f"{repo_dir}: Hugging Face cache entry has no snapshot")
+    return max(snapshots, key=lambda p: p.stat().st_mtime).name
+
+
+def is_model_folder(path: Path) -> bool:
+    """A folder that holds one model: a card, a config, weights, or an HF cache entry."""
+    if _CACHE_REPO.match(path.name) and (path / "snapshots").is_dir():
+        return True
+    try:
+        with os.scandir(path) as entries:
+            for count, entry in enumerate(entries):
+                name = entry.name.lower()
+                if count > 5000:
+                    break
+                if name in _MODEL_MARKERS or weight_format(name) is not None or is_license_file(name):
+                    return True
+    except OSError:
+        return False
+    return False
+
+
+def find_model_folders(root: Path, *, max_depth: int = 3, limit: int = MAX_MODELS) -> list[Path]:
+    """Model folders under root, not descending into one once found (no followed links)."""
+    found: list[Path] = []
+    pending = [(root, 0)]
+    while pending and len(found) < limit:
+        folder, depth = pending.pop()
+        if folder != root and is_model_folder(folder):
+            found.append(folder)
+            continue
+        if depth >= max_depth:
+            continue
+        try:
+            children = sorted(
+                Path(e.path) for e in os.scandir(folder) if e.is_dir(follow_symlinks=False)
+            )
+        except OSError:
+            continue
+        pending.extend((child, depth + 1) for child in reversed(children) if not child.name.startswith("."))
+    return sorted(found)
+
+
+def is_license_file(name: str) -> bool:
+    """LICENSE*, LICENCE*, COPYING*, NOTICE*, USE_POLICY* and *LICENSE*.md style names."""
+    lower = name.lower()
+    stem, dot, ext = lower.rpartition(".")
+    suffix = f".{ext}" if dot and len(ext) <= 8 else ""
+    if suffix not in _LICENSE_SUFFIXES:
+        return False
+    base = stem if suffix else lower
+    return base.startswith(_LICENSE_PREFIXES) or any(
+        word in base for word in ("license", "licence", "use_policy", "use-policy")
+    )
+
+
+def walk_files(root: Path) -> tuple[list[tuple[Path, int]], list[Finding]]:
+    """Regular files under root (links to files followed once), bounded in depth and count."""
+    files: list[tuple[Path, int]] = []
+    findings: list[Finding] = []
+    root_depth = len(root.parts)
+
+    def on_error(exc: OSError) -> None:
+        findings.append(_unreadable(str(exc.filename or root), exc.strerror or str(exc)))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=on_error, followlinks=False):
+        depth = len(Path(dirpath).parts) - root_depth
+        if depth >= MAX_DEPTH:
+            dirnames[:] = []
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".git"))
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            try:
+                info = path.stat()  # follows a file symlink (HF cache blobs); loops raise
+            except OSError as exc:
+                findings.append(_unreadable(str(path), exc.strerror or str(exc)))
+                continue
+            if stat.S_ISREG(info.st_mode):
+                files.append((path, info.st_size))
+            if len(files) >= MAX_FILES:
+                findings.append(_unreadable(str(root), f"more than {MAX_FILES} files; the rest were not read"))
+                return files, findings
+    return files, findings
+
+
+def read_folder(path: Path) -> ModelFacts:
+    """Read everything a snapshot folder says about its model."""
+    if not path.is_dir():
+        raise InputError(f"{path}: not a directory")
+    where = locate_snapshot(path)
+    facts = ModelFacts(target=str(path), model_id=where.model_id, origin="folder", revision=where.revision)
+    files, findings = walk_files(where.root)
+    facts.findings.extend(findings)
+    top = {p.name.lower(): p for p, _ in files if p.parent == where.root}
+    readme = top.get("readme.md")
+    if readme is not None:
+        try:
+            apply_card(facts, read_card(readme))
+        except InputError as exc:
+            facts.findings.append(_unreadable(str(readme), str(exc)))
+    for file, _size in files:
+        if is_license_file(file.name) and len(file.relative_to(where.root).parts) <= 2:
+            _add_license_file(facts, file, where.root)
+    _apply_config(facts, top.get("config.json"))
+    _apply_adapter(facts, top.get("adapter_config.json"))
+    _add_weights(facts, files, where.root)
+    return facts
+
+
+def _add_license_file(facts: ModelFacts, file: Path, root: Path) -> None:
+    label = file.relative_to(root).as_posix()
+    try:
+        if file.stat().st_size > MAX_LICENSE_BYTES:
+            facts.findings.append(_unreadable(str(file), f"licence file larger than {MAX_LICENSE_BYTES} bytes"))
+            return
+        data = file.read_bytes()
+    except OSError as exc:
+        facts.findings.append(_unreadable(str(file), exc.strerror or str(exc)))
+        return
+    try:
+        if b"\x00" in data[:8192]:
+            raise UnicodeDecodeError("utf-8", data[:1], 0, 1, "NUL byte")
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        facts.findings.append(_unreadable(str(file), "licence file is not UTF-8 text; not read"))
+        return
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    quote = next((line.strip() for line in lines if line.strip()), "")
+    evidence = Evidence(str(file), 1, max(1, len(lines)), quote[:500])
+    facts.license_claims.append(LicenseClaim(f"file:{label}", text, evidence))
+
+
+def _read_json(file: Path | None, facts: ModelFacts) -> dict[str, Any] | None:
+    if file is None:
+        return None
+    try:
+        if file.stat().st_size > MAX_JSON_BYTES:
+            raise ValueError("file too large")
+        data = json.loads(file.read_bytes().decode("utf-8"))
+    except (OSError, ValueError, RecursionError) as exc:
+        facts.findings.append(
+            Finding(
+                "broken-metadata",
+                "warning",
+                f"{file}: not readable JSON ({exc})",
+                [Evidence(str(file), 1, 1, "")],
+            )
+        )
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _apply_config(facts: ModelFacts, file: Path | None) -> None:
+    data = _read_json(file, facts)
+    if data is None:
+        return
+    architectures = data.get("architectures")
+    facts.metadata["config"] = {
+        "architectures": [a for a in architectures if isinstance(a, str)] if isinstance(architectures, list) else [],
+        "model_type": data.get("model_type") if isinstance(data.get("model_type"), str) else None,
+        "name_or_path": data.get("_name_or_path") if isinstance(data.get("_name_or_path"), str) else None,
+    }
+
+
+def _apply_adapter(facts: ModelFacts, file: Path | None) -> None:
+    data = _read_json(file, facts)
+    if data is None:
+        return
+    base = data.get("base_model_name_or_path")
+    peft_type = data.get("peft_type")
+    facts.metadata["adapter"] = {
+        "base_model_name_or_path": base if isinstance(base, str) else None,
+        "peft_type": peft_type if isinstance(peft_type, str) else None,
+        "file": str(file),
+    }
+    if isinstance(base, str) and HUB_ID.match(base.strip()) and base.strip() not in facts.base_models:
+        facts.base_models.append(base.strip())
+    if facts.relation is None:
+        facts.relation = "adapter"
+
+
+def _add_weights(facts: ModelFacts, files: list[tuple[Path, int]], root: Path) -> None:
+    headers_read = 0
+    for file, size in files:
+        kind = weight_format(file.name)
+        if kind is None:
+            continue
+        facts.weight_files.append(WeightFile(str(file), kind, size))
+        if kind not in ("gguf", "safetensors") or headers_read >= MAX_HEADERS:
+            continue
+        headers_read += 1
+        try:
+            if kind == "gguf":
+                apply_gguf(facts, read_gguf_header(file), str(file))
+            else:
+                apply_safetensors(facts, read_safetensors_header(file), str(file))
+        except SmallprintError as exc:
+            facts.findings.append(
+                Finding("broken-metadata", "warning", str(exc), [Evidence(str(file), 0, 0, file.name)])
+            )
+    finding = pickle_finding(facts.weight_files)
+    if finding:
+        facts.findings.append(finding)
+
+
+def _unreadable(file: str, why: str) -> Finding:
+    return Finding("broken-metadata", "warning", f"{file}: {why}", [Evidence(file, 0, 0, "")])

@@ -1,0 +1,158 @@
+"""Bounded YAML loading for untrusted front matter.
+
+PyYAML's C loader can crash the process on deeply nested input and the
+pure-Python composer recurses once per nesting level; aliases can expand a few
+hundred bytes into millions of nodes. This loader is the pure-Python SafeLoader
+with a composer that refuses nesting beyond a depth and aliases beyond a count,
+so every failure is an ordinary exception with a line number.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from yaml.composer import Composer
+from yaml.events import AliasEvent, MappingStartEvent, SequenceStartEvent
+from yaml.nodes import MappingNode, Node
+
+MAX_YAML_BYTES = 256 * 1024
+MAX_DEPTH = 64
+MAX_ALIASES = 16
+
+
+class YamlLimitError(Exception):
+    """Front matter exceeded a limit; `line` is 0-based within the YAML text."""
+
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+@dataclass(frozen=True)
+class YamlProblem:
+    """Why a YAML text could not be loaded, and the 0-based line it points at."""
+
+    message: str
+    line: int
+
+
+@dataclass
+class LoadedYaml:
+    """A loaded document and the 0-based line of each top-level key."""
+
+    data: Any
+    key_lines: dict[str, int]
+
+
+class _BoundedComposer(Composer):
+    """Counts nesting depth and aliases while composing, raising before trouble."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._depth = 0
+        self._aliases = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        event = self.peek_event()  # type: ignore[attr-defined]
+        line = event.start_mark.line if event.start_mark else 0
+        if isinstance(event, AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                raise YamlLimitError(f"more than {MAX_ALIASES} YAML aliases", line)
+        nests = isinstance(event, (SequenceStartEvent, MappingStartEvent))
+        if nests:
+            self._depth += 1
+            if self._depth > MAX_DEPTH:
+                raise YamlLimitError(f"YAML nested deeper than {MAX_DEPTH} levels", line)
+        try:
+            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        finally:
+            if nests:
+                self._depth -= 1
+
+
+class BoundedSafeLoader(
+    yaml.reader.Reader,
+    yaml.scanner.Scanner,
+    yaml.parser.Parser,
+    _BoundedComposer,
+    yaml.constructor.SafeConstructor,
+    yaml.resolver.Resolver,
+):
+    """The pure-Python safe loader with the bounded composer."""
+
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        _BoundedComposer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+
+
+def _problem_line(exc: BaseException) -> int:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if mark is not None:
+        return int(mark.line)
+    return int(getattr(exc, "line", 0))
+
+
+def load_bounded_yaml(text: str) -> LoadedYaml | YamlProblem:
+    """Load one YAML document within the limits, or say why not (never raises)."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_YAML_BYTES:
+        return YamlProblem(f"front matter larger than {MAX_YAML_BYTES // 1024} KB", 0)
+    loader = BoundedSafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return LoadedYaml(None, {})
+        data = loader.construct_document(node)
+        return LoadedYaml(to_plain(data), _top_level_key_lines(node))
+    except YamlLimitError as exc:
+        return YamlProblem(str(exc), exc.line)
+    except yaml.YAMLError as exc:
+        return YamlProblem(f"invalid YAML: {_summary(exc)}", _problem_line(exc))
+    except RecursionError:
+        return YamlProblem("YAML nested too deeply", 0)
+    except Exception as exc:  # constructor errors: unhashable keys, bad values...
+        return YamlProblem(f"invalid YAML: {type(exc).__name__}: {exc}", 0)
+    finally:
+        loader.dispose()
+
+
+def _summary(exc: yaml.YAMLError) -> str:
+    problem = getattr(exc, "problem", None)
+    context = getattr(exc, "context", None)
+    if problem:
+        return f"{problem} ({context})" if context else str(problem)
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _top_level_key_lines(node: Node) -> dict[str, int]:
+    if not isinstance(node, MappingNode):
+        return {}
+    lines: dict[str, int] = {}
+    for key_node, _value in node.value:
+        key = str(key_node.value)
+        lines.setdefault(key, key_node.start_mark.line)
+    return lines
+
+
+def to_plain(value: Any, _depth: int = 0) -> Any:
+    """Turn constructed YAML into JSON-safe values (dates and odd keys become strings)."""
+    if _depth > MAX_DEPTH + 2:
+        return None
+    if isinstance(value, dict):
+        return {str(k): to_plain(v, _depth + 1) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [to_plain(v, _depth + 1) for v in value]
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)

@@ -1,0 +1,180 @@
+"""A stand-in Hugging Face Hub on loopback, answering in the Hub's response shapes.
+
+Serves `/api/models/{id}[/revision/{rev}]` and `HEAD`/`GET /{id}/resolve/{rev}/{file}`
+with `X-Repo-Commit` and `ETag`, and the Hub's error headers (`X-Error-Code:
+RepoNotFound`, `GatedRepo`, `RevisionNotFound`, `EntryNotFound`), 429 for a
+rate-limited repo and a slow repo for timeouts. Every request is logged so tests
+can assert that offline reads made none.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+
+@dataclass
+class FakeRepo:
+    """One model repository: files at one commit, API fields, and how it misbehaves."""
+
+    repo_id: str
+    files: dict[str, bytes]
+    sha: str = "a" * 40
+    card_data: dict[str, Any] | None = None
+    tags: list[str] = field(default_factory=list)
+    gated: bool | str = False  # "auto" | "manual": the API answers, files need a token
+    gated_api: bool = False  # the API itself answers 403 GatedRepo
+    rate_limited: bool = False
+    slow_seconds: float = 0.0
+    extra_files: dict[str, int] = field(default_factory=dict)  # listed, not served: name -> size
+    token: str | None = None  # a gated repo's files are served when this bearer token is sent
+
+    def info(self) -> dict[str, Any]:
+        org = self.repo_id.split("/")[0]
+        siblings = [{"rfilename": n, "size": len(b)} for n, b in self.files.items()]
+        siblings += [{"rfilename": n, "size": s} for n, s in self.extra_files.items()]
+        return {
+            "_id": hashlib.sha1(self.repo_id.encode()).hexdigest()[:24],
+            "id": self.repo_id,
+            "modelId": self.repo_id,
+            "author": org,
+            "sha": self.sha,
+            "private": False,
+            "gated": self.gated,
+            "disabled": False,
+            "tags": self.tags,
+            "downloads": 0,
+            "likes": 0,
+            "library_name": "transformers",
+            "pipeline_tag": "text-generation",
+            "lastModified": "2025-01-02T00:00:00.000Z",
+            "createdAt": "2025-01-01T00:00:00.000Z",
+            "cardData": self.card_data,
+            "siblings": siblings,
+        }
+
+
+class StandInHub:
+    """Owns the server thread; use as a context manager, read `.url` and `.requests`."""
+
+    def __init__(self, repos: list[FakeRepo] | None = None) -> None:
+        self.repos: dict[str, FakeRepo] = {r.repo_id: r for r in repos or []}
+        self.requests: list[str] = []
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    def add(self, repo: FakeRepo) -> None:
+        self.repos[repo.repo_id] = repo
+
+    @property
+    def url(self) -> str:
+        assert self._server is not None
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def __enter__(self) -> StandInHub:
+        hub = self
+
+        class Handler(_Handler):
+            stand_in = hub
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        assert self._server is not None
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    stand_in: StandInHub
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # silence the default stderr log
+        return
+
+    def do_GET(self) -> None:
+        self._route(send_body=True)
+
+    def do_HEAD(self) -> None:
+        self._route(send_body=False)
+
+    def _route(self, *, send_body: bool) -> None:
+        path = unquote(urlsplit(self.path).path)
+        self.stand_in.requests.append(f"{self.command} {path}")
+        parts = [p for p in path.split("/") if p]
+        if len(parts) >= 4 and parts[0] == "api" and parts[1] == "models":
+            self._model_info(parts[2:], send_body)
+        elif len(parts) >= 5 and parts[2] == "resolve":
+            self._resolve(f"{parts[0]}/{parts[1]}", parts[3], "/".join(parts[4:]), send_body)
+        else:
+            self._error(404, "RepoNotFound", "Repository not found", send_body)
+
+    def _model_info(self, parts: list[str], send_body: bool) -> None:
+        repo = self.stand_in.repos.get(f"{parts[0]}/{parts[1]}")
+        if repo is None:
+            self._error(404, "RepoNotFound", "Repository not found", send_body)
+            return
+        if repo.slow_seconds:
+            time.sleep(repo.slow_seconds)
+        if repo.rate_limited:
+            self._error(429, None, "Too Many Requests", send_body)
+            return
+        if repo.gated_api:
+            self._error(403, "GatedRepo", "Access to this model is restricted", send_body)
+            return
+        if len(parts) >= 4 and parts[2] == "revision" and parts[3] not in ("main", repo.sha):
+            self._error(404, "RevisionNotFound", "Invalid rev id", send_body)
+            return
+        self._send(200, json.dumps(repo.info()).encode(), {"Content-Type": "application/json"}, send_body)
+
+    def _resolve(self, repo_id: str, revision: str, name: str, send_body: bool) -> None:
+        repo = self.stand_in.repos.get(repo_id)
+        if repo is None:
+            self._error(404, "RepoNotFound", "Repository not found", send_body)
+            return
+        if revision not in ("main", repo.sha):
+            self._error(404, "RevisionNotFound", "Invalid rev id", send_body)
+            return
+        authorised = repo.token is not None and self.headers.get("Authorization") == f"Bearer {repo.token}"
+        if (repo.gated or repo.gated_api) and not authorised:
+            self._error(401, "GatedRepo", "Access to this model is restricted", send_body)
+            return
+        if name not in repo.files:
+            self._error(404, "EntryNotFound", "Entry not found", send_body)
+            return
+        body = repo.files[name]
+        headers = {
+            "Content-Type": "application/octet-stream",
+            "X-Repo-Commit": repo.sha,
+            "ETag": f'"{hashlib.sha1(body).hexdigest()}"',
+        }
+        self._send(200, body, headers, send_body)
+
+    def _error(self, status: int, code: str | None, message: str, send_body: bool) -> None:
+        headers = {"Content-Type": "application/json", "X-Error-Message": message}
+        if code:
+            headers["X-Error-Code"] = code
+        self._send(status, json.dumps({"error": message}).encode(), headers, send_body)
+
+    def _send(self, status: int, body: bytes, headers: dict[str, str], send_body: bool) -> None:
+        try:
+            self.send_response(status)
+            for key, value in headers.items():
+                self.send_header(key, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if send_body:
+                self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout tests)
+            pass
