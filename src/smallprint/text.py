@@ -192,7 +192,8 @@ def normalize(text: str) -> NormalizedText:
             if last >= 0:
                 ends.add(last)
             k += 1
-        if _is_heading(raw) and last >= 0:
+        nxt = raw_lines[n] if n < len(raw_lines) else ""
+        if last >= 0 and _is_heading(raw, nxt):
             ends.add(last)
     joined_parts: list[str] = []
     offsets: list[int] = []
@@ -212,9 +213,15 @@ def normalize(text: str) -> NormalizedText:
     )
 
 
-def _is_heading(raw: str) -> bool:
+def _is_heading(raw: str, next_line: str = "") -> bool:
+    """A Markdown heading, or a short all-caps line standing alone (not a hard-wrapped
+    all-caps disclaimer, whose lines run on into each other)."""
     s = raw.strip()
-    return s.startswith("#") or (0 < len(s) <= 80 and s.isupper())
+    if s.startswith("#"):
+        return True
+    if not (0 < len(s) <= 80 and s.isupper()):
+        return False
+    return len(s.split()) <= 8 or not next_line.strip()
 
 
 def words_of(phrase: str) -> tuple[str, ...]:
