@@ -1,0 +1,352 @@
+"""Where a model comes from: its ancestry graph, resolved through the Hub or the bundled catalog.
+
+Lineage is read from what the model states (card `base_model`/`base_model_relation`,
+PEFT `adapter_config.json`, GGUF `general.base_model.*` keys) and, when it states
+nothing, inferred from its name against the catalog (flagged as inferred). Each
+ancestor is looked up through an `AncestorResolver`; merges (several parents),
+cycles, missing ancestors and over-long chains are all reported, never fatal.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from smallprint.kb import CatalogModel, KnowledgeBase
+from smallprint.model import Evidence, Finding, LicenseClaim, LineageNode, ModelFacts
+
+__all__ = [
+    "AncestorResolver",
+    "CatalogResolver",
+    "ChainResolver",
+    "Lineage",
+    "build_lineage",
+    "declared_bases",
+    "infer_relation",
+    "normalize_base_id",
+]
+
+MAX_DEPTH = 12
+MAX_NODES = 200
+HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}/[A-Za-z0-9][\w.-]{0,95}$")
+_HF_URL = re.compile(r"^(?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/(?P<id>[^/\s]+/[^/\s?#]+)", re.I)
+_CACHE_DIR = re.compile(r"models--(?P<org>[^/\\]+?)--(?P<name>[^/\\]+)")
+_QUANT = re.compile(
+    r"(?:^|[-_.\s])(?:gguf|gptq|awq|exl2|bnb|mlx|quantized|quant|int4|int8|fp8|fp16|bf16|"
+    r"[248]bit|[248]-bit|w4a16|w8a8|w8a16|q[2-8](?:_[a-z0-9]+)*|iq[1-4]_[a-z0-9_]+)(?:$|[-_.\s])",
+    re.I,
+)
+_ADAPTER_TAGS = {"lora", "peft", "adapter", "qlora"}
+_GGUF_BASE_KEY = re.compile(r"^general\.base_model\.(\d+)\.(repo_url|organization|name)$")
+
+
+class AncestorResolver(Protocol):
+    """Finds what is known about an ancestor; None when it cannot be found.
+
+    A resolver may also offer `known_missing(model_id) -> bool`: True when the source
+    knows the id does not exist (a Hub 404), which makes the edge broken metadata.
+    """
+
+    def resolve(self, model_id: str) -> ModelFacts | None: ...
+
+
+class CatalogResolver:
+    """Ancestors from the bundled catalog (works offline)."""
+
+    def __init__(self, kb: KnowledgeBase):
+        self.kb = kb
+        self._lines: dict[str, list[str]] = {}
+        self._names: list[tuple[str, str]] | None = None
+
+    def resolve(self, model_id: str) -> ModelFacts | None:
+        cm = self.kb.model(model_id)
+        return None if cm is None else self.facts_of(cm)
+
+    def facts_of(self, cm: CatalogModel) -> ModelFacts:
+        """The catalog entry as ModelFacts, its licence claim pointing at the data file line."""
+        ev = self._evidence(cm)
+        return ModelFacts(
+            target=cm.id,
+            model_id=cm.id,
+            origin="catalog",
+            name=cm.id.split("/")[-1],
+            license_claims=[LicenseClaim("catalog", cm.license, ev)],
+            base_models=list(cm.base_models),
+            relation=cm.relation,
+            datasets=list(cm.datasets),
+            gated=cm.gated,
+            metadata={"catalog": {"family": cm.family, "publisher": cm.publisher, "sources": list(cm.sources)}},
+        )
+
+    def _evidence(self, cm: CatalogModel) -> Evidence:
+        path = cm.path or "kb/models"
+        lines = self._file_lines(path)
+        start = next((i for i, line in enumerate(lines, 1) if re.match(rf"^\s*-?\s*id:\s*['\"]?{re.escape(cm.id)}['\"]?\s*$", line)), 0)
+        lic = next((i for i in range(start, min(start + 12, len(lines) + 1)) if i and "license:" in lines[i - 1]), start)
+        return Evidence(path, lic or 1, lic or 1, f"{cm.id}: license: {cm.license}")
+
+    def _file_lines(self, path: str) -> list[str]:
+        if path not in self._lines:
+            try:
+                self._lines[path] = Path(path).read_text(encoding="utf-8").splitlines()
+            except OSError:
+                self._lines[path] = []
+        return self._lines[path]
+
+    def infer_from_name(self, name: str) -> CatalogModel | None:
+        """The catalogued model whose name the given name contains, longest first.
+
+        Re-uploads and conversions keep the upstream name ("Mistral-Nemo-Instruct-2407-quantized.w4a16");
+        a match must sit on name-token boundaries, hold a digit and be at least 8 characters long.
+        """
+        hay = name.split("/")[-1].lower()
+        for short, mid in self._catalog_names():
+            i = hay.find(short)
+            while i >= 0:
+                before = hay[i - 1] if i > 0 else "-"
+                j = i + len(short)
+                after = hay[j] if j < len(hay) else "-"
+                if not before.isalnum() and not after.isalnum():
+                    return self.kb.models[mid]
+                i = hay.find(short, i + 1)
+        return None
+
+    def _catalog_names(self) -> list[tuple[str, str]]:
+        if self._names is None:
+            names: dict[str, str] = {}
+            # roots first: a re-upload sharing an upstream's name must not win over the upstream
+            for m in sorted(self.kb.models.values(), key=lambda m: len(m.base_models)):
+                for full in (m.id, *m.aliases):
+                    short = full.split("/")[-1].lower()
+                    if len(short) >= 8 and any(c.isdigit() for c in short):
+                        names.setdefault(short, m.id)
+            self._names = sorted(names.items(), key=lambda kv: -len(kv[0]))
+        return self._names
+
+
+class ChainResolver:
+    """Try resolvers in order (catalog first: curated and offline; then the Hub)."""
+
+    def __init__(self, resolvers: Iterable[AncestorResolver]):
+        self.resolvers = list(resolvers)
+
+    def resolve(self, model_id: str) -> ModelFacts | None:
+        for r in self.resolvers:
+            got = r.resolve(model_id)
+            if got is not None:
+                return got
+        return None
+
+    def known_missing(self, model_id: str) -> bool:
+        return any(bool(getattr(r, "known_missing", lambda _id: False)(model_id)) for r in self.resolvers)
+
+
+def normalize_base_id(raw: str) -> tuple[str | None, str | None]:
+    """A Hub id from a base_model value, and why it needed repair (None when it was clean).
+
+    Accepts Hub ids, Hub URLs, HF cache folders (`models--org--name`) and local paths
+    ending in `org/name` (what training scripts write into cards).
+    """
+    value = raw.strip().strip("'\"")
+    if HUB_ID.match(value):
+        return value, None
+    m = _HF_URL.match(value)
+    if m and HUB_ID.match(m.group("id")):
+        return m.group("id"), None
+    m = _CACHE_DIR.search(value)
+    if m:
+        cand = f"{m.group('org')}/{m.group('name')}"
+        if HUB_ID.match(cand):
+            return cand, f"base model {value!r} is a local Hugging Face cache path, not a Hub id"
+    parts = [p for p in re.split(r"[/\\]+", value) if p and p not in (".", "..")]
+    if len(parts) >= 2 and (value.startswith(("/", "~", ".")) or re.match(r"^[A-Za-z]:", value)):
+        cand = f"{parts[-2]}/{parts[-1]}"
+        if HUB_ID.match(cand):
+            return cand, f"base model {value!r} is a local path, not a Hub id; read as {cand}"
+        return None, f"base model {value!r} is a local path, not a Hub id"
+    return None, f"base model {value!r} is not a Hub id"
+
+
+def _gguf_bases(metadata: dict[str, Any]) -> list[str]:
+    """Hub ids from GGUF `general.base_model.N.*` keys wherever a source left them."""
+    pools = [metadata] + [v for v in metadata.values() if isinstance(v, dict)]
+    found: dict[str, dict[str, str]] = {}
+    for pool in pools:
+        for key, value in pool.items():
+            m = _GGUF_BASE_KEY.match(str(key))
+            if m and isinstance(value, str):
+                found.setdefault(m.group(1), {})[m.group(2)] = value
+    out: list[str] = []
+    for _n, keys in sorted(found.items()):
+        url = keys.get("repo_url", "")
+        mid, _ = normalize_base_id(url) if url else (None, None)
+        if mid is None and keys.get("organization") and keys.get("name"):
+            cand = f"{keys['organization']}/{keys['name']}".replace(" ", "-")
+            mid = cand if HUB_ID.match(cand) else None
+        if mid:
+            out.append(mid)
+    return out
+
+
+def declared_bases(facts: ModelFacts) -> tuple[list[str], list[Finding]]:
+    """The parents the model states, de-duplicated and repaired where they are paths or URLs."""
+    raw = list(facts.base_models)
+    adapter = facts.metadata.get("adapter")
+    if isinstance(adapter, dict) and isinstance(adapter.get("base_model_name_or_path"), str):
+        raw.append(adapter["base_model_name_or_path"])
+    raw.extend(_gguf_bases(facts.metadata))
+    out: list[str] = []
+    findings: list[Finding] = []
+    if "base_model" in facts.card_data and not facts.card_data.get("base_model"):
+        findings.append(
+            Finding("broken-metadata", "warning", "base_model is present but empty: the card names no parent",
+                    [Evidence(facts.card_path, 0, 0, f"base_model: {facts.card_data.get('base_model')!r}")])
+        )
+    reported: set[str] = set()
+    for value in raw:
+        mid, problem = normalize_base_id(value)
+        if problem and value not in reported:
+            reported.add(value)
+            findings.append(
+                Finding("broken-metadata", "warning", problem, [Evidence(facts.card_path, 0, 0, f"base_model: {value}")])
+            )
+        if mid and mid.lower() not in {o.lower() for o in out}:
+            out.append(mid)
+    return out, findings
+
+
+def infer_relation(facts: ModelFacts, parents: list[str]) -> str | None:
+    """How a model relates to its parents when the card does not say so."""
+    if facts.relation in ("adapter", "merge", "quantized", "finetune"):
+        return facts.relation
+    if not parents:
+        return None
+    tags = {t.lower() for t in facts.tags}
+    files = [Path(w.path).name.lower() for w in facts.weight_files]
+    if facts.metadata.get("adapter") or tags & _ADAPTER_TAGS or any(f.startswith("adapter_model") for f in files):
+        return "adapter"
+    name = (facts.model_id or facts.name or facts.target).split("/")[-1]
+    if any(w.format == "gguf" for w in facts.weight_files) or facts.origin == "gguf" or _QUANT.search(name):
+        return "quantized"
+    if len(parents) > 1 or "merge" in tags or "mergekit" in tags:
+        return "merge"
+    return "finetune"
+
+
+@dataclass
+class Lineage:
+    """The ancestry of one model: nodes (the model first), findings, and what each node resolved to."""
+
+    nodes: list[LineageNode] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    facts: dict[str, ModelFacts] = field(default_factory=dict)
+    inferred_from_name: bool = False
+
+    def node(self, model_id: str) -> LineageNode | None:
+        return next((n for n in self.nodes if n.id.lower() == model_id.lower()), None)
+
+    def parents_of(self, node: LineageNode) -> list[LineageNode]:
+        return [p for p in (self.node(i) for i in node.parents) if p is not None]
+
+
+LicenseOf = Callable[[ModelFacts], tuple[str | None, str | None]]
+
+
+def _parents_of(facts: ModelFacts) -> tuple[list[str], list[Finding]]:
+    return declared_bases(facts)
+
+
+def build_lineage(
+    facts: ModelFacts,
+    resolver: AncestorResolver,
+    license_of: LicenseOf,
+    *,
+    max_depth: int = MAX_DEPTH,
+    catalog: CatalogResolver | None = None,
+) -> Lineage:
+    """Walk the ancestry breadth-first from the model; every model appears once.
+
+    When the model states no parent and `catalog` is given, a catalogued model named
+    inside its name is taken as the parent (marked inferred in the evidence).
+    """
+    out = Lineage()
+    root_id = facts.model_id or facts.name or facts.target
+    parents, problems = _parents_of(facts)
+    out.findings.extend(problems)
+    if not parents and catalog is not None:
+        own = catalog.kb.model(facts.model_id) if facts.model_id else None
+        if own is not None:
+            parents = list(own.base_models)
+        else:
+            guess = catalog.infer_from_name(root_id)
+            if guess is not None and guess.id.lower() != root_id.lower():
+                parents = [guess.id]
+                out.inferred_from_name = True
+    lid, lname = license_of(facts)
+    root = LineageNode(root_id, lid, lname, None, 0, parents, resolved_from=_origin(facts))
+    if out.inferred_from_name:
+        root.evidence.append(Evidence(facts.card_path, 0, 0, f"parent {parents[0]} inferred from the name {root_id!r}"))
+    out.nodes.append(root)
+    out.facts[root_id.lower()] = facts
+    relation = infer_relation(facts, parents)
+    queue: deque[tuple[str, int, str | None, list[str]]] = deque((p, 1, relation, [root_id]) for p in parents)
+    while queue:
+        mid, depth, rel, path = queue.popleft()
+        if mid.lower() in (p.lower() for p in path):
+            out.findings.append(_cycle(path + [mid], facts))
+            continue
+        if out.node(mid) is not None:
+            continue  # shared ancestor of a merge: already walked
+        if depth > max_depth or len(out.nodes) >= MAX_NODES:
+            out.findings.append(
+                Finding("lineage-truncated", "info", f"lineage not followed beyond {mid} (depth limit {max_depth})", [])
+            )
+            continue
+        got = resolver.resolve(mid)
+        if got is None:
+            out.nodes.append(LineageNode(mid, None, None, rel, depth, [], resolved_from="missing"))
+            out.findings.append(_missing(mid, path[-1], resolver, facts))
+            continue
+        got_parents, _ = _parents_of(got)
+        lid, lname = license_of(got)
+        ev = [c.evidence for c in got.license_claims[:1]]
+        out.nodes.append(LineageNode(mid, lid, lname, rel, depth, got_parents, resolved_from=_origin(got), evidence=ev))
+        out.facts[mid.lower()] = got
+        child_rel = infer_relation(got, got_parents)
+        for p in got_parents:
+            queue.append((p, depth + 1, child_rel, path + [mid]))
+    return out
+
+
+def _origin(facts: ModelFacts) -> str:
+    return {"hub": "hub", "catalog": "catalog", "gguf": "gguf"}.get(facts.origin, "card")
+
+
+def _cycle(path: list[str], facts: ModelFacts) -> Finding:
+    return Finding(
+        "broken-metadata",
+        "warning",
+        "base_model chain forms a cycle: " + " -> ".join(path),
+        [Evidence(facts.card_path, 0, 0, f"base_model: {path[-1]}")],
+    )
+
+
+def _missing(mid: str, child: str, resolver: AncestorResolver, facts: ModelFacts) -> Finding:
+    gone = bool(getattr(resolver, "known_missing", lambda _id: False)(mid))
+    if gone:
+        return Finding(
+            "broken-metadata",
+            "warning",
+            f"{child} names base model {mid}, which does not exist: a dangling lineage edge",
+            [Evidence(facts.card_path, 0, 0, f"base_model: {mid}")],
+        )
+    return Finding(
+        "ancestor-unresolved",
+        "info",
+        f"base model {mid} (parent of {child}) is neither catalogued nor reachable: its licence is unknown here",
+        [Evidence(facts.card_path, 0, 0, f"base_model: {mid}")],
+    )

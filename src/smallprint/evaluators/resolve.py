@@ -1,0 +1,297 @@
+"""One licence for a model, from every place it declares one.
+
+A model states its licence in several places (card `license` tag, `license_name` /
+`license_link`, licence files, GGUF keys, safetensors metadata, README prose) and they
+do not always agree. Each claim is identified on its own; then one wins by the
+strength of its place: a licence file is the text that actually grants rights, a
+weight-file key travels with the weights, a card tag is a label, prose is a hint.
+Disagreements are reported, never silently dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from smallprint.kb import KnowledgeBase, LicenseEntry
+from smallprint.model import (
+    Evidence,
+    Finding,
+    LicenseClaim,
+    LicenseMatch,
+    LicenseResult,
+    ModelFacts,
+)
+
+__all__ = ["ClaimReading", "Resolution", "claim_rank", "match_from_entry", "read_claim", "resolve_license"]
+
+SPECIAL = ("other", "unknown", "none", "")
+"""Card values that name no licence: `other` must be resolved from name/link/files."""
+
+_RANK_BY_PREFIX = (
+    ("file:", 0),
+    ("gguf:", 1),
+    ("safetensors:", 1),
+    ("card:license_name", 2),
+    ("card:license_link", 2),
+    ("card:license", 3),
+    ("card:license_details", 4),
+    ("hub:", 4),
+    ("bom:", 4),
+    ("catalog", 5),
+    ("card:prose", 6),
+)
+WEAK_PLACES = ("card:prose", "catalog")
+"""Places that do not count as the model declaring a licence in its metadata."""
+
+_SPLIT = re.compile(r"\s*(?:,|;|\bOR\b|\bAND\b|\bor\b|/)\s*")
+_LONG_TEXT = 300
+
+
+def claim_rank(where: str) -> int:
+    """Lower is stronger: which place wins when claims disagree."""
+    for prefix, rank in _RANK_BY_PREFIX:
+        if where.startswith(prefix):
+            return rank
+    return 5
+
+
+@dataclass
+class ClaimReading:
+    """One claim with the licences it was identified as (empty when none is known)."""
+
+    claim: LicenseClaim
+    matches: list[LicenseMatch]
+    special: str | None = None  # "other" / "unknown" when the card says so
+
+    @property
+    def ids(self) -> list[str]:
+        return [m.id for m in self.matches]
+
+
+@dataclass
+class Resolution:
+    """The licence that binds a model, the claims behind it and the findings on the way."""
+
+    result: LicenseResult
+    license_ids: list[str] = field(default_factory=list)  # all ids the winning place declares (dual licences)
+    winner: ClaimReading | None = None
+    readings: list[ClaimReading] = field(default_factory=list)
+    declared: bool = False  # a metadata place (card field, file, weight key) names a known licence
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def license_id(self) -> str | None:
+        return self.license_ids[0] if self.license_ids else None
+
+
+def match_from_entry(entry: LicenseEntry, method: str, evidence: Evidence, confidence: float = 1.0) -> LicenseMatch:
+    """A LicenseMatch for a known entry found by reference (tag, name, key), located at the claim."""
+    return LicenseMatch(
+        id=entry.id,
+        name=entry.name,
+        version=entry.version,
+        spdx_id=entry.spdx_id,
+        hub_id=entry.hub_id,
+        confidence=confidence,
+        start_line=evidence.start_line,
+        end_line=evidence.end_line,
+        method=method,
+        kind=entry.kind,
+    )
+
+
+def _identify_reference(value: str, kb: KnowledgeBase) -> list[LicenseMatch]:
+    """Short references through the identification matchers when present, else the KB aliases."""
+    try:
+        from smallprint.identify import identify_reference
+    except ImportError:
+        return []
+    try:
+        return list(identify_reference(value, kb))
+    except Exception:  # noqa: BLE001 - a matcher failure must not sink the whole check
+        return []
+
+
+def _identify_text(text: str, path: str, kb: KnowledgeBase) -> list[LicenseMatch]:
+    try:
+        from smallprint.identify import identify_text
+    except ImportError:
+        return []
+    try:
+        return list(identify_text(text, path, kb))
+    except Exception:  # noqa: BLE001
+        return []
+
+
+def _lookup(value: str, kb: KnowledgeBase, ev: Evidence, method: str) -> list[LicenseMatch]:
+    """Alias lookup of the whole value, then of each part of a list or expression."""
+    entry = kb.get(value.strip())
+    if entry is not None:
+        return [match_from_entry(entry, method, ev)]
+    out: list[LicenseMatch] = []
+    parts = [p for p in _SPLIT.split(value.strip().strip("()")) if p]
+    if len(parts) > 1:
+        for part in parts:
+            e = kb.get(part.strip("() "))
+            if e is not None and e.id not in {m.id for m in out}:
+                out.append(match_from_entry(e, method, ev))
+    return out
+
+
+def read_claim(claim: LicenseClaim, kb: KnowledgeBase) -> ClaimReading:
+    """Identify what one claim names."""
+    value = claim.value.strip()
+    if claim.result is not None and claim.result.licenses:
+        return ClaimReading(claim, list(claim.result.licenses))
+    if claim.where == "card:license" and value.lower() in SPECIAL:
+        return ClaimReading(claim, [], special=value.lower() or "none")
+    method = claim.where.split(":", 1)[0] if ":" in claim.where else claim.where
+    if claim.where.startswith("file:") or len(value) > _LONG_TEXT:
+        matches = _identify_text(value, claim.evidence.file or claim.where, kb)
+        if not matches and len(value) <= _LONG_TEXT:
+            matches = _lookup(value, kb, claim.evidence, method)
+        return ClaimReading(claim, matches)
+    if claim.where == "card:license_link" and not re.match(r"https?://", value, re.I):
+        return ClaimReading(claim, [])  # a relative link names a file; the file claim speaks for it
+    matches = _lookup(value, kb, claim.evidence, method) or _identify_reference(value, kb)
+    return ClaimReading(claim, matches)
+
+
+def _rank_in(reading: ClaimReading, said_other: bool) -> int:
+    """license_name/link stand in for the tag only when the tag says `other`; else they rank below it."""
+    where = reading.claim.where
+    if where in ("card:license_name", "card:license_link") and not said_other:
+        return claim_rank("card:license") + 1
+    return claim_rank(where)
+
+
+def _distinct_ids(readings: list[ClaimReading]) -> list[str]:
+    seen: list[str] = []
+    for r in readings:
+        for i in r.ids:
+            if i not in seen:
+                seen.append(i)
+    return seen
+
+
+def _same_licence(a: list[str], b: list[str]) -> bool:
+    return bool(set(a) & set(b))
+
+
+def _disagreement(winner: ClaimReading, other: ClaimReading) -> Finding:
+    why = (
+        "a licence file is the text that grants the rights"
+        if winner.claim.where.startswith("file:")
+        else f"{winner.claim.where} is a stronger place than {other.claim.where}"
+    )
+    return Finding(
+        code="sources-disagree",
+        severity="warning",
+        message=(
+            f"{other.claim.where} says {'/'.join(other.ids)} but {winner.claim.where} says "
+            f"{'/'.join(winner.ids)}; {'/'.join(winner.ids)} is used because {why}"
+        ),
+        evidence=[winner.claim.evidence, other.claim.evidence],
+    )
+
+
+def _family_note(entry: LicenseEntry | None) -> str | None:
+    if entry is not None and entry.kind == "family":
+        return f"{entry.id} names a licence family, not one licence: read the licence file for the exact terms"
+    return None
+
+
+def resolve_license(
+    facts: ModelFacts,
+    kb: KnowledgeBase,
+    *,
+    terms_of: Callable[[LicenseEntry], list] | None = None,
+) -> Resolution:
+    """Pick the licence that binds the model from all its claims; report what disagrees or is missing."""
+    readings = [read_claim(c, kb) for c in facts.license_claims]
+    path = facts.card_path or facts.target
+    res = Resolution(result=LicenseResult(path=path), readings=readings)
+    known = [r for r in readings if r.matches]
+    weak = ("card:prose",) if facts.origin == "catalog" else WEAK_PLACES  # a catalog entry is its own declaration
+    strong = [r for r in known if not r.claim.where.startswith(weak)]
+    said_other = [r for r in readings if r.special == "other"]
+    said_none = any(r.special in ("other", "unknown") for r in readings)
+    # prose may stand in for a missing tag, never for a tag that says other/unknown: that card chose not to say
+    pool = strong or ([] if said_none else known)
+    if pool:
+        best = min(pool, key=lambda r: _rank_in(r, bool(said_other)))
+        same_place = [r for r in pool if r.claim.where == best.claim.where]
+        res.winner = best
+        res.license_ids = _distinct_ids(same_place)
+        res.declared = bool(strong)
+        for r in same_place:
+            for m in r.matches:
+                if m.id not in {x.id for x in res.result.licenses}:
+                    res.result.licenses.append(m)
+        for r in strong:
+            if r.claim.where != best.claim.where and not _same_licence(r.ids, res.license_ids):
+                res.findings.append(_disagreement(best, r))
+    res.findings.extend(_name_beside_tag(readings))
+    if said_other and not strong:
+        res.findings.append(_other_unresolved(said_other[0], readings))
+    elif not strong and not said_other:
+        res.findings.append(_no_license(facts, readings))
+    note = _family_note(kb.get(res.license_id) if res.license_id else None)
+    if note:
+        res.findings.append(Finding("license-family-only", "info", note, [res.winner.claim.evidence] if res.winner else []))
+    if terms_of is not None:
+        for lid in res.license_ids:
+            entry = kb.get(lid)
+            if entry is not None:
+                res.result.terms.extend(terms_of(entry))
+    return res
+
+
+def _name_beside_tag(readings: list[ClaimReading]) -> list[Finding]:
+    """`license_name` belongs with `license: other`; beside a real tag naming something else it is broken."""
+    tags = [r for r in readings if r.claim.where == "card:license" and r.matches]
+    names = [r for r in readings if r.claim.where == "card:license_name"]
+    if not tags or not names or any(_same_licence(n.ids, t.ids) for n in names for t in tags):
+        return []
+    n, t = names[0], tags[0]
+    return [
+        Finding(
+            "broken-metadata",
+            "warning",
+            f"license: {t.claim.value} together with license_name: {n.claim.value!r}: license_name is meant for "
+            "license: other, and here it names a different licence",
+            [t.claim.evidence, n.claim.evidence],
+        )
+    ]
+
+
+def _other_unresolved(other: ClaimReading, readings: list[ClaimReading]) -> Finding:
+    hints = [r for r in readings if r.claim.where in ("card:license_name", "card:license_link")]
+    said = ", ".join(f"{r.claim.where.split(':')[1]}: {r.claim.value!r}" for r in hints) or "no license_name or license_link"
+    prose = [r for r in readings if r.claim.where == "card:prose"]
+    tail = f"; the card text mentions {prose[0].claim.value!r}" if prose else ""
+    return Finding(
+        code="license-other-unresolved",
+        severity="warning",
+        message=f"license: other with {said}, and no licence file names a known licence{tail}: read the card and files",
+        evidence=[other.claim.evidence] + [r.claim.evidence for r in hints + prose],
+    )
+
+
+def _no_license(facts: ModelFacts, readings: list[ClaimReading]) -> Finding:
+    prose = [r for r in readings if r.claim.where == "card:prose"]
+    unknown = [r for r in readings if r.special == "unknown"]
+    parts = ["the metadata declares no licence"]
+    if unknown:
+        parts = ["the card says license: unknown"]
+    if prose:
+        parts.append(f"the card text mentions {prose[0].claim.value!r}, which is not a declaration")
+    where = facts.model_id or facts.target
+    return Finding(
+        code="no-license",
+        severity="warning",
+        message=f"{where}: " + "; ".join(parts) + ": without a licence no rights are granted",
+        evidence=[r.claim.evidence for r in unknown + prose],
+    )
