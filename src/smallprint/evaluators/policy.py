@@ -1,0 +1,624 @@
+"""May we do this? A use profile against the terms of a model's licences.
+
+Pure functions over `Term`s (with their evidence) and licence kinds: the texts are
+never read here. Each rule looks at one term and the profile and says what it means:
+a reason (blocked, needs-agreement, unclear, conditions) or a duty. The verdict is
+the most severe reason; with duties and no worse reason it is `conditions`; only
+with neither is it `allowed`.
+
+Where smallprint cannot tell (unknown licence, a family id, proprietary terms without
+facts, a copy that deviates from the reference, a low-certainty term that matters),
+the answer is `unclear` and the reason names the clause to read: a wrong `allowed`
+is the worst possible answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final, Literal
+
+from smallprint.kb import KnowledgeBase
+from smallprint.model import CheckResult, Evidence, LicenseMatch, LineageNode, ModelFacts, Term
+from smallprint.profiles import Profile
+from smallprint.vocabulary import KINDS, valid_value
+
+VerdictLevel = Literal["allowed", "conditions", "unclear", "needs-agreement", "blocked"]
+
+VERDICTS: Final[tuple[VerdictLevel, ...]] = ("allowed", "conditions", "unclear", "needs-agreement", "blocked")
+"""From most to least permissive. `unclear` sits above `conditions` (we cannot promise
+the use is fine) and below `needs-agreement` (nothing found that positively stops it)."""
+
+
+def severity(level: str) -> int:
+    """Rank of a verdict level in `VERDICTS` (higher is stricter)."""
+    return VERDICTS.index(level)  # type: ignore[arg-type]
+
+
+@dataclass
+class Reason:
+    """Why the verdict is what it is, with the clause behind it."""
+
+    level: VerdictLevel
+    message: str
+    term: str | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+    source: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "message": self.message,
+            "term": self.term,
+            "level": self.level,
+            "evidence": [e.to_dict() for e in self.evidence],
+        }
+        if self.source is not None:
+            d["source"] = self.source
+        return d
+
+
+@dataclass
+class Duty:
+    """Something you must do for the use to be allowed, with the clause that demands it."""
+
+    duty: str
+    term: str | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+    source: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "duty": self.duty,
+            "term": self.term,
+            "evidence": [e.to_dict() for e in self.evidence],
+        }
+        if self.source is not None:
+            d["source"] = self.source
+        return d
+
+
+@dataclass
+class Verdict:
+    """One answer for one model (or licence) and one profile: the `verdict` field of check/1."""
+
+    verdict: VerdictLevel
+    profile: str
+    reasons: list[Reason] = field(default_factory=list)
+    duties: list[Duty] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "verdict": self.verdict,
+            "profile": self.profile,
+            "reasons": [r.to_dict() for r in self.reasons],
+            "duties": [d.to_dict() for d in self.duties],
+        }
+
+
+# --- the licences behind the terms ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Licence:
+    id: str
+    kind: str | None  # None: not in the knowledge base
+    deviations: tuple[Evidence, ...] = ()
+
+
+_SILENT_KINDS: Final = frozenset({"osi-code", "open-data", "open-weights", "restricted-model", "non-commercial", "research-only"})
+
+
+def _licences(licenses: Sequence[LicenseMatch] | Sequence[str], kb: KnowledgeBase | None) -> list[_Licence]:
+    out: list[_Licence] = []
+    for lic in licenses:
+        if isinstance(lic, LicenseMatch):
+            devs = tuple(
+                Evidence(None, d.start_line or 1, d.end_line or d.start_line or 1, (d.text or d.reference)[:300])
+                for d in lic.deviations
+            )
+            out.append(_Licence(lic.id, lic.kind, devs))
+            continue
+        entry = _kb(kb).get(lic)
+        out.append(_Licence(entry.id if entry else lic, entry.kind if entry else None))
+    return out
+
+
+def _kb(kb: KnowledgeBase | None) -> KnowledgeBase:
+    if kb is not None:
+        return kb
+    from smallprint.kb import default_kb
+
+    return default_kb()
+
+
+def _licence_reasons(lics: list[_Licence], terms: list[Term], profile: Profile) -> list[Reason]:
+    """What the licences alone say before any term is read: unknown, family, deviations..."""
+    if not lics:
+        if terms:
+            return [Reason("unclear", "The licence is not a known one; its terms were read by clause rules "
+                           "and may be incomplete: read the licence text in full.")]
+        return [Reason("unclear", "No licence was identified: find the licence before using the model.")]
+    reasons: list[Reason] = []
+    term_sources = {t.source for t in terms}
+    for lic in lics:
+        if lic.kind is None or lic.kind not in KINDS:
+            reasons.append(Reason("unclear", f"Licence {lic.id!r} is not in the knowledge base: read it in full.",
+                                  source=lic.id))
+        elif lic.kind == "family":
+            reasons.append(Reason("unclear", f"{lic.id!r} names a family of licences, not one licence: "
+                                  "find which member applies (read the licence file).", source=lic.id))
+        elif lic.kind == "proprietary" and lic.id not in term_sources:
+            reasons.append(Reason("unclear", f"{lic.id!r} is a proprietary licence with no known terms: "
+                                  "read the publisher's terms.", source=lic.id))
+        elif lic.kind == "use-policy" and all(x.kind == "use-policy" for x in lics):
+            reasons.append(Reason("unclear", f"{lic.id!r} is a use policy, which grants no licence: "
+                                  "find the licence it belongs to.", source=lic.id))
+        if lic.kind == "non-commercial" and profile.commercial and not _has(terms, "non-commercial", lic.id):
+            reasons.append(Reason("blocked", f"{lic.id!r} is a non-commercial licence and the use is commercial.",
+                                  source=lic.id))
+        if lic.kind == "research-only" and profile.commercial and not _has(terms, "research-only", lic.id):
+            reasons.append(Reason("blocked", f"{lic.id!r} is a research-only licence and the use is commercial.",
+                                  source=lic.id))
+        if lic.kind == "proprietary" and profile.trains_on_outputs and not any(
+            t.key == "no-training-other-models" for t in terms
+        ):
+            reasons.append(Reason("unclear", f"{lic.id!r} is a proprietary service whose terms on using its outputs "
+                                  "to train models are not recorded here: read them before distilling.",
+                                  source=lic.id))
+        if lic.deviations:
+            reasons.append(Reason("unclear", f"This copy of {lic.id!r} deviates from the reference text: "
+                                  "read the changed passages, they may change the terms.",
+                                  evidence=list(lic.deviations), source=lic.id))
+    if not terms and not reasons:
+        reasons.append(Reason("unclear", "No terms are known for this licence: read it in full.",
+                              source=lics[0].id))
+    return reasons
+
+
+def _has(terms: Iterable[Term], key: str, source: str) -> bool:
+    return any(t.key == key and t.value is True and t.source in (source, None) for t in terms)
+
+
+def _lineage_reasons(lineage: Sequence[LineageNode] | None) -> list[Reason]:
+    """Ancestors whose licence is unknown may carry obligations nobody has read."""
+    out = []
+    for node in lineage or ():
+        if node.depth > 0 and not node.license_id:
+            out.append(Reason("unclear", f"The licence of base model {node.id!r} is unknown: its obligations "
+                              "may bind this model; find it.", evidence=list(node.evidence),
+                              source=f"lineage:{node.id}"))
+    return out
+
+
+# --- rules: one term and the profile -> reasons and duties --------------------------
+
+
+@dataclass(frozen=True)
+class _Context:
+    profile: Profile
+    terms: tuple[Term, ...]
+    multimodal: bool | None
+
+    def has_key(self, *keys: str) -> bool:
+        return any(t.key in keys for t in self.terms)
+
+
+_Outcome = Reason | Duty
+_Rule = Callable[[Term, _Context], list[_Outcome]]
+
+
+def _fmt_int(n: int) -> str:
+    return f"{n:,}"
+
+
+def _commercial_use(t: Term, c: _Context) -> list[_Outcome]:
+    if not c.profile.commercial:
+        return []
+    if t.value is False:
+        return [Reason("blocked", "Commercial use is not granted and the use is commercial.")]
+    if t.value == "conditional" and not c.has_key("user-threshold", "revenue-threshold"):
+        return [Reason("unclear", "Commercial use is granted only on a condition (a registration, an "
+                       "application or a separate licence): read the clause to see whether you meet it.")]
+    return []
+
+
+def _non_commercial(t: Term, c: _Context) -> list[_Outcome]:
+    if t.value is True and c.profile.commercial:
+        return [Reason("blocked", "The licence allows non-commercial use only and the use is commercial.")]
+    if t.value is True:
+        return [Duty("use it for non-commercial purposes only")]
+    return []
+
+
+def _research_only(t: Term, c: _Context) -> list[_Outcome]:
+    if t.value is not True:
+        return []
+    if c.profile.commercial:
+        return [Reason("blocked", "The licence allows research use only and the use is commercial.")]
+    if c.profile.makes_available:
+        return [Reason("unclear", "The licence allows research use only and the model (or a product built "
+                       "on it) is offered to others: read the clause to see whether that is research.")]
+    return [Duty("use it for research only")]
+
+
+def _modification(t: Term, c: _Context) -> list[_Outcome]:
+    if t.value is False and c.profile.makes_derivative:
+        return [Reason("blocked", "The licence does not allow modified or derivative versions, and the "
+                       "use makes one (fine-tune, merge, quantize or training on outputs).")]
+    return []
+
+
+def _distribution(t: Term, c: _Context) -> list[_Outcome]:
+    if t.value is False and c.profile.distributes:
+        return [Reason("blocked", "The licence does not allow redistribution, and the use ships the weights.")]
+    return []
+
+
+def _user_threshold(t: Term, c: _Context) -> list[_Outcome]:
+    n = t.value
+    mau = c.profile.monthly_active_users
+    if mau is not None and mau > n:
+        return [Reason("needs-agreement", f"Above {_fmt_int(n)} monthly active users a separate licence from "
+                       f"the licensor is required; the profile states {_fmt_int(mau)}.")]
+    return [Duty(f"stay at or below {_fmt_int(n)} monthly active users across your products, or obtain a "
+                 "separate licence from the licensor first")]
+
+
+def _revenue_threshold(t: Term, c: _Context) -> list[_Outcome]:
+    if not c.profile.commercial:
+        return []
+    n = t.value
+    rev = c.profile.annual_revenue_usd
+    if rev is not None and rev > n:
+        return [Reason("needs-agreement", f"Above US${_fmt_int(n)} annual revenue commercial use needs a "
+                       f"separate licence from the licensor; the profile states US${_fmt_int(rev)}.")]
+    return [Duty(f"keep annual revenue at or below US${_fmt_int(n)}, or obtain a separate (enterprise) "
+                 "licence from the licensor first")]
+
+
+def _no_training(t: Term, c: _Context) -> list[_Outcome]:
+    if t.value is not True:
+        return []
+    if c.profile.trains_on_outputs:
+        return [Reason("blocked", "The licence forbids using the model's outputs to train or improve other "
+                       "models, and the use does (distillation or synthetic training data).")]
+    return [Duty("do not use outputs to train other models")]
+
+
+def _include_license(t: Term, c: _Context) -> list[_Outcome]:
+    if t.value is True and c.profile.distributes:
+        return [Duty("ship a copy of the licence and the NOTICE (where there is one) with every copy you distribute")]
+    return []
+
+
+def _attribution(t: Term, c: _Context) -> list[_Outcome]:
+    if c.profile.makes_available:
+        return [Duty(f"show '{t.value}' in your product (website, user interface, about page or documentation)")]
+    return []
+
+
+def _norm_name(s: str) -> str:
+    return re.sub(r"[\s_\-]+", "-", s.strip().lower())
+
+
+def _naming(t: Term, c: _Context) -> list[_Outcome]:
+    if not (c.profile.makes_derivative and c.profile.makes_available):
+        return []
+    prefix = str(t.value)
+    out: list[_Outcome] = [Duty(f"name your model '{prefix}-...' (its name must begin with '{prefix}')")]
+    planned = c.profile.derivative_name
+    if planned and not _norm_name(planned).startswith(_norm_name(prefix)):
+        out.append(Reason("conditions", f"The planned name {planned!r} does not begin with {prefix!r}, as the "
+                          "licence requires for models built from it: rename it."))
+    return out
+
+
+def _flow_down(t: Term, c: _Context) -> list[_Outcome]:
+    if t.value is True and c.profile.makes_available:
+        return [Duty("pass the use restrictions to your users: put them in your terms of use and in the "
+                     "licence of any derivative you distribute")]
+    return []
+
+
+def _same_license(t: Term, c: _Context) -> list[_Outcome]:
+    if t.value is not True or not (c.profile.distributes and c.profile.makes_derivative):
+        return []
+    if c.profile.keep_derivatives_proprietary:
+        return [Reason("unclear", "The licence asks that derivatives be distributed under the same licence "
+                       "and the profile keeps them proprietary: read the clause on derivatives.")]
+    return [Duty("distribute your derivative under the same licence")]
+
+
+def _disclose_source(t: Term, c: _Context) -> list[_Outcome]:
+    if t.value is True and c.profile.distributes:
+        return [Duty("make the corresponding source available to everyone you distribute it to")]
+    return []
+
+
+def _network_disclose(t: Term, c: _Context) -> list[_Outcome]:
+    if t.value is True and "saas" in c.profile.deployment and c.profile.modifies:
+        return [Duty("offer the users of your network service the source of your modified version")]
+    return []
+
+
+def _state_changes(t: Term, c: _Context) -> list[_Outcome]:
+    if t.value is True and c.profile.distributes and c.profile.modifies:
+        return [Duty("mark the files you changed, with a prominent notice")]
+    return []
+
+
+def _aup(t: Term, c: _Context) -> list[_Outcome]:
+    policy = re.sub(r"\s*\([^)]*\)", "", str(t.value)).strip() or str(t.value)
+    who = " and make your users follow it" if c.profile.makes_available else ""
+    out: list[_Outcome] = [Duty(f"follow the {policy}{who}")]
+    if c.profile.fields and not c.has_key("field-of-use"):
+        out.append(Reason("unclear", f"The licence incorporates a use policy ({policy}) whose prohibited uses "
+                          f"are not known here; read it for your fields ({', '.join(c.profile.fields)})."))
+    return out
+
+
+# Fields of use: the words that name each in licence texts, and the words that only
+# frame a prohibition ("military use", "biometric processing") rather than narrow it.
+FIELD_SYNONYMS: Final[dict[str, tuple[str, ...]]] = {
+    "military": ("military", "warfare", "weapons", "weapon", "armed forces"),
+    "medical": ("medical", "medicine", "health", "healthcare", "clinical", "diagnosis", "diagnostic"),
+    "legal": ("legal", "law firm", "practice of law", "administration of justice"),
+    "biometric": ("biometric", "biometrics", "facial recognition", "face recognition", "emotion recognition"),
+    "surveillance": ("surveillance", "espionage", "tracking"),
+    "law-enforcement": ("law enforcement", "policing", "predicting crime", "crime prediction", "criminal"),
+    "finance": ("financial", "finance", "credit", "lending", "insurance"),
+    "employment": ("employment", "hiring", "recruitment"),
+    "critical-infrastructure": ("critical infrastructure", "heavy machinery", "transportation technologies"),
+    "education": ("education", "educational"),
+}
+_FRAME_WORDS: Final = frozenset(
+    "use uses usage used application applications purpose purposes and or in of the any for related "
+    "including activities activity processing technology technologies industry industries r d".split()
+)
+
+
+def _field_words(field_name: str) -> tuple[str, ...]:
+    return FIELD_SYNONYMS.get(field_name, (field_name.replace("-", " "),))
+
+
+def _mentions(text: str, phrase: str) -> bool:
+    return re.search(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])", text) is not None
+
+
+def _outright(restriction: str, words: tuple[str, ...]) -> bool:
+    """True when the prohibition names the field and nothing that narrows it ("military use")."""
+    text = re.sub(r"\([^)]*\)", " ", restriction.lower())
+    for w in sorted(words, key=len, reverse=True):
+        text = re.sub(rf"(?<![a-z]){re.escape(w)}(?![a-z])", " ", text)
+    return not [w for w in re.findall(r"[a-z]+", text) if w not in _FRAME_WORDS]
+
+
+def _field_of_use(t: Term, c: _Context) -> list[_Outcome]:
+    items = [str(x) for x in (t.value or [])]
+    if not items:
+        return []
+    out: list[_Outcome] = []
+    for fld in c.profile.fields:
+        words = _field_words(fld)
+        for item in items:
+            low = item.lower()
+            if not any(_mentions(low, w) for w in words):
+                continue
+            if _outright(item, words):
+                out.append(Reason("blocked", f"The licence prohibits use for {item!r}, and the profile's field "
+                                  f"of use is {fld!r}."))
+            else:
+                out.append(Reason("unclear", f"The licence prohibits {item!r}, which may cover the profile's "
+                                  f"field {fld!r}: read the clause."))
+    shown = "; ".join(items[:8]) + (f"; and {len(items) - 8} more" if len(items) > 8 else "")
+    out.append(Duty(f"do not use it for the prohibited uses: {shown}"))
+    return out
+
+
+# Regions: the names a licence uses for them. Codes are matched case-sensitively
+# (so "US" is not the pronoun "us"), names in any case.
+EU_MEMBERS: Final = frozenset(
+    "AT BE BG HR CY CZ DK EE FI FR DE GR IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()
+)
+REGION_NAMES: Final[dict[str, tuple[str, ...]]] = {
+    "EU": ("european union", "european economic area"),
+    "EEA": ("european economic area",),
+    "US": ("united states",),
+    "UK": ("united kingdom",),
+    "GB": ("united kingdom",),
+    "CN": ("china", "people's republic of china"),
+    "RU": ("russia", "russian federation"),
+}
+REGION_CODES: Final[dict[str, tuple[str, ...]]] = {"EU": ("EU", "EEA"), "EEA": ("EEA",), "US": ("US", "U.S.", "USA"),
+                                                   "UK": ("UK",), "GB": ("UK", "GB"), "CN": ("PRC",)}
+SANCTIONED: Final = frozenset({"CU", "IR", "KP", "SY", "RU", "BY"})
+
+
+def _region_aliases(region: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    regions = {region}
+    if region in EU_MEMBERS:
+        regions |= {"EU"}
+    names: tuple[str, ...] = ()
+    codes: tuple[str, ...] = (region,)
+    for r in regions:
+        names += REGION_NAMES.get(r, (region.lower(),) if len(region) > 3 else ())
+        codes += REGION_CODES.get(r, (r,))
+    return names, codes
+
+
+def _region_named(text: str, region: str) -> bool:
+    names, codes = _region_aliases(region)
+    low = text.lower()
+    return any(_mentions(low, n) for n in names) or any(
+        re.search(rf"(?<![A-Za-z]){re.escape(code)}(?![A-Za-z])", text) for code in codes
+    )
+
+
+def _geographic(t: Term, c: _Context) -> list[_Outcome]:
+    text = str(t.value)
+    scoped_to_multimodal = "multimodal" in text.lower() or "multi-modal" in text.lower()
+    if scoped_to_multimodal and c.multimodal is False:
+        return []
+    out: list[_Outcome] = []
+    for region in c.profile.regions:
+        if _region_named(text, region):
+            if scoped_to_multimodal and c.multimodal is None:
+                out.append(Reason("unclear", f"The licence withholds rights in {region} for multimodal models "
+                                  f"({text!r}); it is not known whether this model is multimodal: check."))
+            else:
+                out.append(Reason("blocked", f"The licence withholds its rights in {region}, one of the "
+                                  f"profile's regions: {text!r}."))
+        elif region in SANCTIONED and re.search(r"sanction|embargo|export", text, re.I):
+            out.append(Reason("unclear", f"The licence excludes sanctioned or export-controlled places and the "
+                              f"profile names {region}: read the clause."))
+    out.append(Duty(f"do not use or offer it where the licence withholds its rights: {text}"))
+    return out
+
+
+RULES: Final[dict[str, _Rule]] = {
+    "commercial-use": _commercial_use,
+    "non-commercial": _non_commercial,
+    "research-only": _research_only,
+    "modification": _modification,
+    "distribution": _distribution,
+    "user-threshold": _user_threshold,
+    "revenue-threshold": _revenue_threshold,
+    "no-training-other-models": _no_training,
+    "include-license": _include_license,
+    "attribution-display": _attribution,
+    "derivative-naming": _naming,
+    "use-restrictions-flow-down": _flow_down,
+    "same-license": _same_license,
+    "disclose-source": _disclose_source,
+    "network-use-disclose": _network_disclose,
+    "state-changes": _state_changes,
+    "acceptable-use-policy": _aup,
+    "field-of-use": _field_of_use,
+    "geographic": _geographic,
+}
+"""Term keys that can change a verdict. The others (warranty, liability, trademark,
+patent grant, private use, termination on litigation) never stop or condition a use."""
+
+
+def _inherited(source: str | None) -> str:
+    if source and source.startswith("lineage:"):
+        return f" (inherited from {source.removeprefix('lineage:')})"
+    return ""
+
+
+def _apply_rule(term: Term, ctx: _Context) -> list[_Outcome]:
+    rule = RULES.get(term.key)
+    if rule is None:
+        return []
+    if not valid_value(term.key, term.value):
+        return [Reason("unclear", f"The term {term.key} could not be read (value {term.value!r}): read the clause.",
+                       term.key, list(term.evidence), term.source)]
+    outcomes = rule(term, ctx)
+    for o in outcomes:
+        o.term = term.key
+        o.evidence = list(term.evidence)
+        o.source = term.source
+        where = _inherited(term.source)
+        if not term.evidence and term.note:
+            where += f" [{term.note}]"  # no quoted clause (e.g. a closed API's terms): say where it comes from
+        if isinstance(o, Reason):
+            o.message += where
+        else:
+            o.duty += where
+    if outcomes and term.certainty == "low":
+        outcomes.append(Reason("unclear", f"The term {term.key} was read with low certainty and matters for this "
+                               "use: read the quoted clause.", term.key, list(term.evidence), term.source))
+    return outcomes
+
+
+def _merge_duties(duties: Iterable[Duty]) -> list[Duty]:
+    """One duty per text; the clauses of all terms that demand it are kept."""
+    merged: dict[str, Duty] = {}
+    for d in duties:
+        if d.duty in merged:
+            for e in d.evidence:
+                if e not in merged[d.duty].evidence:
+                    merged[d.duty].evidence.append(e)
+        else:
+            merged[d.duty] = Duty(d.duty, d.term, list(d.evidence), d.source)
+    return list(merged.values())
+
+
+def _merge_reasons(reasons: Iterable[Reason]) -> list[Reason]:
+    """The same reason from two copies of a term (own and inherited, say) is given once."""
+    merged: dict[tuple[str, str], Reason] = {}
+    for r in reasons:
+        key = (r.level, r.message)
+        if key in merged:
+            merged[key].evidence += [e for e in r.evidence if e not in merged[key].evidence]
+        else:
+            merged[key] = Reason(r.level, r.message, r.term, list(r.evidence), r.source)
+    return list(merged.values())
+
+
+def evaluate(
+    terms: Sequence[Term],
+    licenses: Sequence[LicenseMatch] | Sequence[str],
+    profile: Profile,
+    kb: KnowledgeBase | None = None,
+    lineage: Sequence[LineageNode] | None = None,
+    *,
+    multimodal: bool | None = None,
+) -> Verdict:
+    """The verdict for one model: its effective terms (own and inherited) and licences against a profile.
+
+    `licenses` are matches (with kinds and deviations) or licence ids looked up in `kb`
+    (the bundled one when None). `multimodal` scopes clauses that apply only to
+    multimodal models (None: not known, so such a clause makes the verdict unclear).
+    """
+    terms = list(terms)
+    lics = _licences(licenses, kb)
+    reasons = _licence_reasons(lics, terms, profile) + _lineage_reasons(lineage)
+    duties: list[Duty] = []
+    ctx = _Context(profile, tuple(terms), multimodal)
+    for term in terms:
+        for o in _apply_rule(term, ctx):
+            (reasons if isinstance(o, Reason) else duties).append(o)  # type: ignore[arg-type]
+    if not duties:
+        # A restricted model licence always restricts use: never a bare "allowed" for one.
+        duties += [Duty(f"follow the use restrictions of {lic.id!r} (read the licence)", source=lic.id)
+                   for lic in lics if lic.kind == "restricted-model"]
+    duties = _merge_duties(duties)
+    reasons = _merge_reasons(reasons)
+    level: VerdictLevel = "conditions" if duties else "allowed"
+    for r in reasons:
+        if severity(r.level) > severity(level):
+            level = r.level
+    reasons.sort(key=lambda r: -severity(r.level))
+    return Verdict(level, profile.name, reasons, duties)
+
+
+_MULTIMODAL_TAGS: Final = frozenset({
+    "image-text-to-text", "visual-question-answering", "image-to-text", "video-text-to-text",
+    "any-to-any", "multimodal", "vision", "mllama", "llava",
+})
+_MULTIMODAL_ID: Final = re.compile(r"vision|(?<![a-z])vl(?![a-z])|llava|llama-?4|multimodal|omni", re.I)
+
+
+def multimodal_from_facts(facts: ModelFacts | None, model_id: str | None = None) -> bool | None:
+    """Whether a model takes more than text, from its tags, pipeline tag or id; None when unknown."""
+    tags = {t.lower() for t in (facts.tags if facts else [])}
+    pipeline = str((facts.card_data if facts else {}).get("pipeline_tag") or "").lower()
+    if tags & _MULTIMODAL_TAGS or pipeline in _MULTIMODAL_TAGS:
+        return True
+    ident = model_id or (facts.model_id if facts else None) or ""
+    if ident and _MULTIMODAL_ID.search(ident):
+        return True
+    if pipeline in {"text-generation", "text2text-generation", "fill-mask", "feature-extraction",
+                    "sentence-similarity", "text-classification", "token-classification"}:
+        return False
+    return None
+
+
+def evaluate_result(result: CheckResult, profile: Profile, kb: KnowledgeBase | None = None) -> Verdict:
+    """The verdict for one `check` result (its effective terms, licences and lineage)."""
+    if result.error is not None:
+        return Verdict("unclear", profile.name, [Reason("unclear", f"The model could not be checked: {result.error}")])
+    return evaluate(result.terms, result.license.licenses, profile, kb, result.lineage,
+                    multimodal=multimodal_from_facts(result.facts, result.model_id))
