@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import weakref
 from collections.abc import Callable
+from pathlib import Path
 
 from smallprint.errors import InputError, SmallprintError, SourceError
 from smallprint.evaluators.findings import findings_for, inherited_terms
@@ -188,6 +189,24 @@ def _catalog_facts(target: str, kb: KnowledgeBase, why: str) -> ModelFacts | Non
     return facts
 
 
+def _closed_model_facts(target: str, kb: KnowledgeBase) -> ModelFacts | None:
+    """A closed model served through an API (`gpt-4o`, `claude-...`): no weights to read,
+    so the catalog's entry for it (or its provider's) is the answer."""
+    if Path(target).exists():
+        return None
+    from smallprint.scan.refs import catalog_id
+
+    cid = catalog_id(target.partition("@")[0], kb)
+    cm = kb.model(cid) if cid else None
+    entry = kb.get(cm.license) if cm else None
+    if cm is None or entry is None or entry.kind != "proprietary":
+        return None
+    facts = _catalog_facts(cm.id, kb, "a closed model served through an API; no weights are published")
+    if facts is not None:
+        facts.target = target
+    return facts
+
+
 def check_target(
     target: str,
     *,
@@ -197,6 +216,9 @@ def check_target(
 ) -> CheckResult:
     """Check one target (Hub id, folder, GGUF/safetensors file, card); raises InputError on bad input."""
     kb = kb or default_kb()
+    api = _closed_model_facts(target, kb)
+    if api is not None:
+        return check_facts(api, kb=kb, resolver=resolver, offline=True)
     try:
         from smallprint.sources import read_target
     except ImportError as e:  # pragma: no cover - the sources ship with the package
@@ -214,17 +236,68 @@ def check_target(
     return check_facts(facts, kb=kb, resolver=resolver, offline=offline)
 
 
+def expand_targets(targets: list[str]) -> list[str]:
+    """A directory of many models becomes one target per model folder."""
+    from smallprint.sources import expand_target
+
+    out: list[str] = []
+    for t in targets:
+        out.extend(expand_target(t))
+    return out
+
+
+def _error_result(target: str, message: str) -> CheckResult:
+    from smallprint.model import LicenseResult
+
+    return CheckResult(target=target, model_id=None, license=LicenseResult(path=target), error=message)
+
+
+def add_openness(result: CheckResult, kb: KnowledgeBase, manifest: Path | None = None) -> None:
+    """Put the openness blocks (OSAID, MOF, index) and open-washing findings on a result."""
+    if result.facts is None or result.error:
+        return
+    from smallprint.evaluators.openness import assess_model
+
+    lic = result.license.licenses[0].id if result.license.licenses else None
+    o = assess_model(result.facts, license_id=lic, kb=kb, manifest=manifest)
+    d = o.to_dict()
+    result.openness = {k: v for k, v in d.items() if k in ("osaid", "mof", "osai_index")}
+    result.findings.extend(o.findings)
+
+
 def check_targets(
-    targets: list[str], *, offline: bool | None = None, kb: KnowledgeBase | None = None
+    targets: list[str],
+    *,
+    offline: bool | None = None,
+    kb: KnowledgeBase | None = None,
+    openness: bool = True,
 ) -> list[CheckResult]:
-    """One result per target; an unreadable target carries `error` instead of stopping the rest."""
+    """One result per model; an unreadable target carries `error` instead of stopping the rest.
+
+    Directories of many models are expanded; a CycloneDX or SPDX 3 BOM yields every
+    model it lists."""
+    from smallprint.sources.bom import looks_like_bom, read_bom
+
     kb = kb or default_kb()
     out: list[CheckResult] = []
-    for t in targets:
+    for t in expand_targets(targets):
         try:
-            out.append(check_target(t, offline=offline, kb=kb))
+            if looks_like_bom(Path(t)):
+                for facts in read_bom(t):
+                    out.append(_bom_model(facts, kb, offline))
+            else:
+                out.append(check_target(t, offline=offline, kb=kb))
         except SmallprintError as e:
-            from smallprint.model import LicenseResult
-
-            out.append(CheckResult(target=t, model_id=None, license=LicenseResult(path=t), error=str(e)))
+            out.append(_error_result(t, str(e)))
+    if openness:
+        for r in out:
+            try:
+                add_openness(r, kb)
+            except SmallprintError as e:
+                r.findings.append(Finding("openness-unassessed", "info", f"openness not assessed: {e}"))
     return out
+
+
+def _bom_model(facts: ModelFacts, kb: KnowledgeBase, offline: bool | None) -> CheckResult:
+    """A model listed in a BOM: checked as the BOM describes it, with its own lineage."""
+    return check_facts(facts, kb=kb, offline=offline)

@@ -181,6 +181,188 @@ def licenses_cmd(
     _console().print(t)
 
 
+class CheckFormat(StrEnum):
+    table = "table"
+    json = "json"
+    md = "md"
+    html = "html"
+    sarif = "sarif"
+    cyclonedx = "cyclonedx"
+    spdx = "spdx"
+
+
+CHECK_SCHEMA = "smallprint/check/1"
+
+
+def render_check(
+    results: list[Any],
+    format: CheckFormat,
+    output: Path | None,
+    references: dict[str, list[Any]] | None = None,
+    fallback_uri: str | None = None,
+) -> None:
+    """Write check results in any of the formats; one report model, many renderers."""
+    if format is CheckFormat.json:
+        doc = {"schema": CHECK_SCHEMA, "results": [r.to_dict() for r in results]}
+        _write(json.dumps(doc, indent=2, ensure_ascii=False), output)
+    elif format is CheckFormat.md:
+        from smallprint.reports.check_views import render_check_md
+
+        _write(render_check_md(results), output)
+    elif format is CheckFormat.html:
+        from smallprint.reports.html import render_html
+
+        _write(render_html(results), output)
+    elif format is CheckFormat.cyclonedx:
+        from smallprint.reports.cyclonedx import render_cyclonedx
+
+        _write(render_cyclonedx(results), output)
+    elif format is CheckFormat.spdx:
+        from smallprint.reports.spdx3 import build_spdx3
+
+        _write(build_spdx3(results), output)
+    elif format is CheckFormat.sarif:
+        from smallprint.reports.sarif import to_sarif
+
+        _write(json.dumps(to_sarif(results, references, fallback_uri), indent=2), output)
+    else:
+        from smallprint.reports.check_views import render_check_table
+
+        render_check_table(results, _console(output))
+
+
+@app.command("check")
+def check_cmd(
+    targets: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Hub ids (org/name[@rev]), snapshot folders, a folder of models, GGUF or "
+            "safetensors files, model cards, CycloneDX/SPDX BOMs; none: the bundled example inventory"
+        ),
+    ] = None,
+    format: Annotated[CheckFormat, typer.Option("--format", "-f")] = CheckFormat.table,
+    output: OutputOpt = None,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="never call the Hub: cache and bundled catalog only")
+    ] = False,
+    profile: Annotated[str | None, typer.Option("--profile", "-p", help="use profile YAML file")] = None,
+    use: Annotated[str | None, typer.Option("--use", help="built-in use profile preset")] = None,
+    inventory: Annotated[Path | None, typer.Option("--inventory", help="inventory YAML of models")] = None,
+    policy: Annotated[Path | None, typer.Option("--policy", help="organisation policy file")] = None,
+    fail_on: Annotated[
+        str | None,
+        typer.Option("--fail-on", help="exit 1 when a verdict reaches: blocked|needs-agreement|unclear|conditions"),
+    ] = None,
+    commercial: Annotated[bool | None, typer.Option("--commercial/--non-commercial")] = None,
+    users: Annotated[int | None, typer.Option("--users", help="monthly active users")] = None,
+    revenue: Annotated[int | None, typer.Option("--revenue", help="annual revenue in USD")] = None,
+    region: Annotated[list[str] | None, typer.Option("--region")] = None,
+    activity: Annotated[list[str] | None, typer.Option("--activity")] = None,
+    field_of_use: Annotated[list[str] | None, typer.Option("--field")] = None,
+    deployment: Annotated[list[str] | None, typer.Option("--deployment")] = None,
+    derivative_name: Annotated[str | None, typer.Option("--derivative-name")] = None,
+) -> None:
+    """Check models: the licence that binds them, lineage, openness, findings and (with a
+    profile) whether your use is allowed."""
+    from smallprint.workflow import CheckRequest, run_check
+
+    req = CheckRequest(
+        targets=list(targets or []),
+        offline=offline,
+        profile=profile,
+        preset=use,
+        inventory=inventory,
+        policy=policy,
+        fail_on=fail_on,
+        overrides={
+            k: v
+            for k, v in {
+                "commercial": commercial,
+                "monthly_active_users": users,
+                "annual_revenue_usd": revenue,
+                "regions": region,
+                "activities": activity,
+                "fields": field_of_use,
+                "deployment": deployment,
+                "derivative_name": derivative_name,
+            }.items()
+            if v not in (None, [])
+        },
+    )
+    outcome = run_check(req)
+    render_check(outcome.results, format, output, outcome.references, outcome.fallback_uri)
+    for r in outcome.results:
+        if r.error:
+            sys.stderr.write(f"smallprint: {r.error}\n")
+    for note in outcome.notes:
+        sys.stderr.write(f"smallprint: {note}\n")
+    raise typer.Exit(outcome.exit_code)
+
+
+@app.command("lineage")
+def lineage_cmd(
+    target: Annotated[str, typer.Argument(help="Hub id, snapshot folder, GGUF file or card")],
+    format: FormatOpt = TextFormat.table,
+    offline: Annotated[bool, typer.Option("--offline")] = False,
+    output: OutputOpt = None,
+) -> None:
+    """Draw a model's ancestry with each node's licence."""
+    from smallprint.check import check_targets
+
+    results = check_targets([target], offline=offline or None, openness=False)
+    r = results[0]
+    if r.error:
+        _fail(r.error)
+    if format is TextFormat.json:
+        doc = {"schema": "smallprint/lineage/1", "target": r.target, "model_id": r.model_id,
+               "lineage": [n.to_dict() for n in r.lineage],
+               "findings": [f.to_dict() for f in r.findings]}
+        _write(json.dumps(doc, indent=2, ensure_ascii=False), output)
+    elif format is TextFormat.md:
+        from smallprint.reports.check_views import _md_tree
+
+        _write("\n".join([f"# Lineage of {r.model_id or r.target}", "", *_md_tree(r.lineage)]), output)
+    else:
+        from smallprint.reports.check_views import _lineage_tree
+
+        tree = _lineage_tree(r.lineage)
+        con = _console(output)
+        if tree is not None:
+            con.print(tree)
+        for f in r.findings:
+            if f.code in ("license-conflicts-with-base", "naming-requirement", "ancestor-unresolved",
+                          "broken-metadata", "noncommercial-data", "lineage-truncated"):
+                con.print(f"{f.severity}: {f.code}: {f.message}")
+
+
+@app.command("openness")
+def openness_cmd(
+    targets: Annotated[list[str], typer.Argument(help="models, or Model Openness Tool YAML files")],
+    mot_compatible: Annotated[
+        bool, typer.Option("--mot-compatible", help="reproduce the Model Openness Tool exactly")
+    ] = False,
+    manifest: Annotated[Path | None, typer.Option("--manifest", help="MOF YAML overriding inferred components")] = None,
+    format: FormatOpt = TextFormat.table,
+    offline: Annotated[bool, typer.Option("--offline")] = False,
+    output: OutputOpt = None,
+) -> None:
+    """How open is it really? OSAID 1.0, Model Openness Framework class, open-washing."""
+    from smallprint.openness_cmd import run_openness
+
+    doc, code = run_openness(targets, mot_compatible=mot_compatible, manifest=manifest, offline=offline)
+    if format is TextFormat.json:
+        _write(json.dumps(doc, indent=2, ensure_ascii=False), output)
+    elif format is TextFormat.md:
+        from smallprint.reports.openness_views import openness_md
+
+        _write(openness_md(doc), output)
+    else:
+        from smallprint.reports.openness_views import openness_table
+
+        openness_table(doc, _console(output))
+    raise typer.Exit(code)
+
+
 def main() -> None:
     """Entry point: one-line errors, never a traceback."""
     from smallprint.errors import SmallprintError

@@ -18,6 +18,18 @@ from smallprint.reports.license_views import (
     terms_table,
 )
 
+
+def missing_text(items: Any) -> list[str]:
+    """OSAID missing pieces ({piece, component, problem, detail} or plain text) as text."""
+    out = []
+    for m in items or []:
+        if isinstance(m, dict):
+            out.append(str(m.get("detail") or f"{m.get('component')}: {m.get('problem')}"))
+        else:
+            out.append(str(m))
+    return out
+
+
 SEV_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 VERDICT_STYLE = {
     "allowed": "bold green",
@@ -192,7 +204,7 @@ def render_check_md(results: list[CheckResult]) -> str:
                 "### Openness",
                 "",
                 f"- OSAID: **{(o.get('osaid') or {}).get('verdict')}**; missing: "
-                + ", ".join((o.get("osaid") or {}).get("missing") or []),
+                + "; ".join(missing_text((o.get("osaid") or {}).get("missing"))),
                 f"- MOF class: **{(o.get('mof') or {}).get('class')}**; progress: "
                 + ", ".join(
                     f"class {k}: {v}%"

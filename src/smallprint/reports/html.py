@@ -209,7 +209,9 @@ def _openness(r: CheckResult) -> str:
     mof = o.get("mof") or {}
     out = [f"<p>OSI Open Source AI Definition 1.0: <strong>{e(osaid.get('verdict'))}</strong></p>"]
     if osaid.get("missing"):
-        out.append("<ul>" + "".join(f"<li>{e(m)}</li>" for m in osaid["missing"]) + "</ul>")
+        from smallprint.reports.check_views import missing_text
+
+        out.append("<ul>" + "".join(f"<li>{e(m)}</li>" for m in missing_text(osaid["missing"])) + "</ul>")
     if mof:
         cls = mof.get("class")
         out.append(
