@@ -217,7 +217,7 @@ def _term_map(terms: list[Term]) -> dict[str, Term]:
 
 def diff(a: str, b: str, kb: KnowledgeBase | None = None) -> LicenseDiff:
     """Compare two licences (ids or files): terms that differ first, then changed passages."""
-    from smallprint.matchers.deviations import compare_texts
+    from smallprint.matchers.deviations import find_deviations
     from smallprint.vocabulary import TERM_KEYS
 
     kb = kb or default_kb()
@@ -235,7 +235,9 @@ def diff(a: str, b: str, kb: KnowledgeBase | None = None) -> LicenseDiff:
             changed.append(TermChange(key, x, y))
     passages: list[Deviation] = []
     if sa.text is not None and sb.text is not None:
-        passages = compare_texts(normalize(sa.text), normalize(sb.text))
+        na, nb = normalize(sa.text), normalize(sb.text)
+        # B's passages that differ from A: "reference" is A's wording, "text" is B's
+        passages = find_deviations(nb, 0, len(nb.words), na)
     return LicenseDiff(sa, sb, changed, same, passages)
 
 

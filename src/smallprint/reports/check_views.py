@@ -173,10 +173,10 @@ def render_check_md(results: list[CheckResult]) -> str:
         "|---|---|---|---|",
     ]
     for r in results:
-        v = (r.verdict or {}).get("verdict") or "-"
+        label = (r.verdict or {}).get("verdict") or "-"
         out.append(
             f"| {r.model_id or r.target} | {', '.join(m.id for m in r.license.licenses) or 'unknown'} | "
-            f"**{v}** | {', '.join(sorted({f.code for f in r.findings})) or '-'} |"
+            f"**{label}** | {', '.join(sorted({f.code for f in r.findings})) or '-'} |"
         )
     for r in results:
         out += ["", f"## {r.model_id or r.target}", ""]
@@ -198,7 +198,7 @@ def render_check_md(results: list[CheckResult]) -> str:
         if r.lineage:
             out += ["", "### Lineage", ""] + _md_tree(r.lineage)
         if r.openness:
-            o = r.openness
+            o: dict[str, Any] = r.openness
             out += [
                 "",
                 "### Openness",
@@ -207,8 +207,8 @@ def render_check_md(results: list[CheckResult]) -> str:
                 + "; ".join(missing_text((o.get("osaid") or {}).get("missing"))),
                 f"- MOF class: **{(o.get('mof') or {}).get('class')}**; progress: "
                 + ", ".join(
-                    f"class {k}: {v}%"
-                    for k, v in sorted(((o.get("mof") or {}).get("progress") or {}).items())
+                    f"class {k}: {pv}%"
+                    for k, pv in sorted(((o.get("mof") or {}).get("progress") or {}).items())
                 ),
             ]
         if r.terms:

@@ -215,7 +215,7 @@ def _openness(r: CheckResult) -> str:
     if mof:
         cls = mof.get("class")
         out.append(
-            f"<p>Model Openness Framework class: <strong>{e({0: 'unclassified'}.get(cls, cls))}</strong></p>"
+            f"<p>Model Openness Framework class: <strong>{e('unclassified' if cls == 0 else cls)}</strong></p>"
         )
         prog = mof.get("progress") or {}
         rows = "".join(

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-CLASS_NAMES = {0: "unclassified", 1: "Class I (Open Science)", 2: "Class II (Open Tooling)", 3: "Class III (Open Model)"}
+CLASS_NAMES: dict[Any, str] = {0: "unclassified", 1: "Class I (Open Science)", 2: "Class II (Open Tooling)", 3: "Class III (Open Model)"}
 
 
 def _pct(v: Any) -> str:

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from smallprint import __version__
-from smallprint.model import CheckResult
+from smallprint.model import CheckResult, LineageNode
 
 NS = "https://smallprint.invalid/spdx/"
 
@@ -188,9 +188,9 @@ def build_spdx3(results: list[CheckResult]) -> str:
             anc = b.ai_package(n.id, None, None)
             if n.license_id:
                 b.rel(anc, "hasDeclaredLicense", [b.license(_license_expression(lid, spdx))])
-            children = [c for c in r.lineage if n.id in c.parents] or [by_id.get(mid)]
-            for c in children:
-                child_pkg = pkg if c is None or c.depth == 0 else b.ai_package(c.id, None, None)
+            kids: list[LineageNode | None] = [x for x in r.lineage if n.id in x.parents] or [by_id.get(mid)]
+            for kid in kids:
+                child_pkg = pkg if kid is None or kid.depth == 0 else b.ai_package(kid.id, None, None)
                 b.rel(child_pkg, "descendantOf", [anc], comment=n.relation)
         if facts:
             for ds in dict.fromkeys(facts.datasets):

@@ -1,0 +1,239 @@
+"""The knowledge base's reference texts, normalised and indexed once per knowledge base.
+
+Every full-text matcher reads this index: the normalised words of each reference
+text, its word shingles (hashes of K consecutive words) and an inverted index from
+shingle to the references that contain it. Words are numbered through one
+vocabulary, so shingle hashes are hashes of integer tuples: the same in every
+process, which lets the built index be kept on disk (`$XDG_CACHE_HOME/smallprint`,
+keyed by the reference files and this code) and loaded in a fraction of the time
+that normalising every reference text again would take.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+import weakref
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import repeat
+from pathlib import Path
+
+from smallprint.kb import KnowledgeBase
+from smallprint.text import NormalizedText, normalize
+
+SHINGLE = 5
+"""Words per shingle: long enough that a shared 5-gram means shared text, short enough
+that one edited word spoils only five of them."""
+UNKNOWN_WORD = -1
+"""Vocabulary number of a word no reference text has: its shingles can match nothing."""
+
+
+def shingle_hashes(ids: Sequence[int]) -> list[int]:
+    """Hashes of every run of SHINGLE consecutive word numbers, in order."""
+    if len(ids) < SHINGLE:
+        return []
+    return list(map(hash, zip(*(ids[i:] for i in range(SHINGLE)), strict=False)))
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One reference text's shingles (its words are normalised again only when needed)."""
+
+    id: str
+    family: str
+    words_key: int  # hash of the text's word numbers: equal keys, equal texts
+    shingle_set: frozenset[int]
+    where: dict[int, int]  # shingle occurring once in the text -> its word position
+
+    @property
+    def size(self) -> int:
+        return len(self.shingle_set)
+
+
+class ReferenceIndex:
+    """Inverted index shingle -> references, and whole-text key -> references."""
+
+    def __init__(self, refs: Iterable[Reference], vocab: dict[str, int]):
+        self.refs: list[Reference] = list(refs)
+        self.vocab = vocab
+        postings: dict[int, list[int]] = {}
+        for n, ref in enumerate(self.refs):
+            for sh in ref.shingle_set:
+                postings.setdefault(sh, []).append(n)
+        self.postings: dict[int, tuple[int, ...]] = {k: tuple(v) for k, v in postings.items()}
+        self._init_runtime()
+
+    def _init_runtime(self) -> None:
+        self.by_id: dict[str, Reference] = {r.id: r for r in self.refs}
+        exact: dict[int, list[str]] = {}
+        for ref in self.refs:
+            exact.setdefault(ref.words_key, []).append(ref.id)
+        self.exact: dict[int, tuple[str, ...]] = {k: tuple(v) for k, v in exact.items()}
+        self._distinct: dict[tuple[str, str], frozenset[int]] = {}
+        self._normalized: dict[str, NormalizedText] = {}
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"refs": self.refs, "vocab": self.vocab, "postings": self.postings}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._init_runtime()
+
+    def word_ids(self, words: Sequence[str]) -> list[int]:
+        """Vocabulary numbers of a normalised input's words (UNKNOWN_WORD for new words)."""
+        return list(map(self.vocab.get, words, repeat(UNKNOWN_WORD)))
+
+    def shingles_of(self, words: Sequence[str]) -> list[int]:
+        """The shingle hashes of a normalised input, in order."""
+        return shingle_hashes(self.word_ids(words))
+
+    def exact_ids(self, words: Sequence[str]) -> tuple[str, ...]:
+        """References whose normalised words are exactly these."""
+        ids = self.word_ids(words)
+        if UNKNOWN_WORD in ids:
+            return ()
+        return self.exact.get(hash(tuple(ids)), ())
+
+    def normalized(self, kb: KnowledgeBase, license_id: str) -> NormalizedText:
+        """A reference text's normalised words and lines (for deviations), kept once made."""
+        nt = self._normalized.get(license_id)
+        if nt is None:
+            nt = normalize(kb.text(license_id) or "")
+            self._normalized[license_id] = nt
+        return nt
+
+    def distinct(self, a: str, b: str) -> frozenset[int]:
+        """Shingles of reference `a` that reference `b` lacks (cached: asked again and again)."""
+        key = (a, b)
+        d = self._distinct.get(key)
+        if d is None:
+            d = self.by_id[a].shingle_set - self.by_id[b].shingle_set
+            self._distinct[key] = d
+        return d
+
+
+def build_reference(
+    license_id: str, family: str, nt: NormalizedText, vocab: dict[str, int]
+) -> Reference:
+    """Shingle one normalised reference text (new words join the vocabulary)."""
+    ids = [vocab.setdefault(w, len(vocab)) for w in nt.words]
+    order = shingle_hashes(ids)
+    counts = Counter(order)
+    return Reference(
+        id=license_id,
+        family=family,
+        words_key=hash(tuple(ids)),
+        shingle_set=frozenset(counts),
+        where={sh: i for i, sh in enumerate(order) if counts[sh] == 1},
+    )
+
+
+def _reference_texts(kb: KnowledgeBase) -> list[tuple[str, str, str]]:
+    out = []
+    for entry in kb:
+        if entry.text.present:
+            text = kb.text(entry.id)
+            if text:
+                out.append((entry.id, entry.family, text))
+    return out
+
+
+def build_index(kb: KnowledgeBase) -> ReferenceIndex:
+    """Index every licence of `kb` whose reference text is bundled."""
+    vocab: dict[str, int] = {}
+    idx_refs = []
+    index_nts: dict[str, NormalizedText] = {}
+    for i, f, t in _reference_texts(kb):
+        nt = normalize(t)
+        index_nts[i] = nt
+        idx_refs.append(build_reference(i, f, nt, vocab))
+    idx = ReferenceIndex(idx_refs, vocab)
+    idx._normalized.update(index_nts)
+    return idx
+
+
+# -- disk cache ------------------------------------------------------------------------
+
+_CODE = (Path(__file__), Path(__file__).parent.parent / "text.py")
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "smallprint"
+
+
+def _cache_key(kb: KnowledgeBase) -> str | None:
+    """A digest of every reference file (path, size, mtime), their ids, and this code."""
+    h = hashlib.sha256(sys.version.encode())
+    try:
+        for p in _CODE:
+            h.update(p.read_bytes())
+        for e in kb:
+            h.update(f"{e.id}\0{e.family}\0{e.text.file}\0{e.path}\n".encode())
+            if e.text.file and e.path:
+                st = (Path(e.path).parent.parent / "texts" / e.text.file).stat()
+                h.update(f"{st.st_size}:{st.st_mtime_ns}\n".encode())
+    except OSError:
+        return None
+    return h.hexdigest()[:24]
+
+
+def _load_cached(path: Path) -> ReferenceIndex | None:
+    enabled = gc.isenabled()
+    gc.disable()  # unpickling ~10^5 small objects: collection passes would only cost time
+    try:
+        with path.open("rb") as f:
+            idx = pickle.load(f)
+    except Exception:  # a missing, partial or stale cache file: build afresh
+        return None
+    finally:
+        if enabled:
+            gc.enable()
+    return idx if isinstance(idx, ReferenceIndex) else None
+
+
+def _store(path: Path, idx: ReferenceIndex) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(idx, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        for old in path.parent.glob("refindex-*.pickle"):
+            if old != path:  # built for a knowledge base that has changed since
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only home: the index is simply rebuilt next time
+
+
+def load_or_build(kb: KnowledgeBase) -> ReferenceIndex:
+    """The index from the disk cache when it matches `kb`, else built (and cached)."""
+    if os.environ.get("SMALLPRINT_NO_CACHE"):
+        return build_index(kb)
+    key = _cache_key(kb)
+    if key is None:
+        return build_index(kb)
+    path = _cache_dir() / f"refindex-{key}.pickle"
+    idx = _load_cached(path)
+    if idx is None:
+        idx = build_index(kb)
+        _store(path, idx)
+    return idx
+
+
+_CACHE: weakref.WeakKeyDictionary[KnowledgeBase, ReferenceIndex] = weakref.WeakKeyDictionary()
+
+
+def reference_index(kb: KnowledgeBase) -> ReferenceIndex:
+    """The index of `kb`, loaded or built on first use and kept while `kb` lives."""
+    idx = _CACHE.get(kb)
+    if idx is None:
+        idx = load_or_build(kb)
+        _CACHE[kb] = idx
+    return idx
