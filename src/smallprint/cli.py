@@ -363,6 +363,51 @@ def openness_cmd(
     raise typer.Exit(code)
 
 
+@app.command("scan-code")
+def scan_code_cmd(
+    root: Annotated[Path, typer.Argument(help="code base (directory or file)")],
+    format: FormatOpt = TextFormat.table,
+    output: OutputOpt = None,
+    write_inventory: Annotated[
+        Path | None, typer.Option("--write-inventory", help="write an inventory YAML of the models found")
+    ] = None,
+    product: Annotated[str, typer.Option("--product", help="product name in the inventory")] = "default",
+    use: Annotated[str, typer.Option("--use", help="profile preset for the inventory")] = "commercial-saas",
+) -> None:
+    """Find the models a code base uses (file and line), including closed API models."""
+    from smallprint.scan import scan_code
+
+    report = scan_code(root)
+    if write_inventory is not None:
+        from smallprint.inventory import dump_inventory, inventory_from_scan
+
+        write_inventory.write_text(dump_inventory(inventory_from_scan(report, product, use)), encoding="utf-8")
+    if format is TextFormat.json:
+        _write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False), output)
+        return
+    models = report.models()
+    if format is TextFormat.md:
+        lines = [f"# Models used in `{report.root}`", "", "| model | kind | where |", "|---|---|---|"]
+        for name, refs in models.items():
+            lines.append(f"| `{name}` | {refs[0].kind} | {', '.join(r.location for r in refs[:5])} |")
+        if report.unresolved:
+            lines += ["", "Unresolved references:", ""]
+            lines += [f"- {r.location}: `{r.expression}`" for r in report.unresolved]
+        _write("\n".join(lines), output)
+        return
+    from rich.table import Table
+
+    t = Table(title=f"{len(models)} models in {report.root} ({report.files_scanned} files)", title_justify="left")
+    for c in ("model", "kind", "provider", "where"):
+        t.add_column(c)
+    for name, refs in models.items():
+        t.add_row(name, refs[0].kind, refs[0].provider or "", ", ".join(r.location for r in refs[:4]))
+    con = _console(output)
+    con.print(t)
+    for r in report.unresolved:
+        con.print(f"unresolved: {r.location}: {r.expression}")
+
+
 def main() -> None:
     """Entry point: one-line errors, never a traceback."""
     from smallprint.errors import SmallprintError
