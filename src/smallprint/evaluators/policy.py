@@ -532,16 +532,26 @@ def _apply_rule(term: Term, ctx: _Context) -> list[_Outcome]:
     return outcomes
 
 
+_INHERITED_SUFFIX: Final = re.compile(r" \(inherited from [^)]*\)")
+
+
+def _core(text: str) -> str:
+    """A duty or reason without its "(inherited from X)" note: the same demand made by
+    the model's own licence and by an ancestor under the same licence is one demand."""
+    return _INHERITED_SUFFIX.sub("", text)
+
+
 def _merge_duties(duties: Iterable[Duty]) -> list[Duty]:
     """One duty per text; the clauses of all terms that demand it are kept."""
     merged: dict[str, Duty] = {}
     for d in duties:
-        if d.duty in merged:
+        key = _core(d.duty)
+        if key in merged:
             for e in d.evidence:
-                if e not in merged[d.duty].evidence:
-                    merged[d.duty].evidence.append(e)
+                if e not in merged[key].evidence:
+                    merged[key].evidence.append(e)
         else:
-            merged[d.duty] = Duty(d.duty, d.term, list(d.evidence), d.source)
+            merged[key] = Duty(d.duty, d.term, list(d.evidence), d.source)
     return list(merged.values())
 
 
@@ -549,7 +559,7 @@ def _merge_reasons(reasons: Iterable[Reason]) -> list[Reason]:
     """The same reason from two copies of a term (own and inherited, say) is given once."""
     merged: dict[tuple[str, str], Reason] = {}
     for r in reasons:
-        key = (r.level, r.message)
+        key = (r.level, _core(r.message))
         if key in merged:
             merged[key].evidence += [e for e in r.evidence if e not in merged[key].evidence]
         else:
