@@ -305,19 +305,9 @@ _LICENSING = Licensing()
 
 
 def _model_name_words(kb: KnowledgeBase) -> set[str]:
-    """First words that name models as well as licences ("gemma", "llama", "qwen")."""
+    """Words that name models as well as licences ("gemma", "llama", "qwen"): the first
+    word of every catalogued model family."""
     words: set[str] = set()
-    model_kinds = {
-        "restricted-model",
-        "non-commercial",
-        "research-only",
-        "proprietary",
-        "open-weights",
-        "use-policy",
-    }
-    for e in kb:
-        if e.kind in model_kinds:
-            words.update(tokens_of(e.family.replace("-", " "))[:1])
     for m in kb.models.values():
         words.update(tokens_of(m.family.replace("-", " "))[:1])
     return words
