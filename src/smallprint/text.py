@@ -35,7 +35,16 @@ _QUOTES = str.maketrans(
     }
 )
 
-_HTML_TAG = re.compile(r"<[^<>\n]{0,500}>")
+# Real HTML tags and comments only: "<https://fsf.org/>" autolinks keep their URL and
+# placeholders such as "<one line to give the program's name>" keep their words.
+_TAGS = (
+    "a|abbr|article|b|blockquote|body|br|button|caption|center|cite|code|col|colgroup|dd|del|details|"
+    "div|dl|dt|em|figcaption|figure|font|footer|form|h[1-6]|head|header|hr|html|i|iframe|img|input|ins|"
+    "kbd|label|li|link|main|mark|meta|nav|nobr|noscript|ol|p|pre|s|samp|section|small|span|strike|"
+    "strong|style|sub|summary|sup|table|tbody|td|tfoot|th|thead|title|tr|tt|u|ul|var|wbr"
+)
+_HTML_TAG = re.compile(rf"</?(?:{_TAGS})(?:\s[^<>\n]{{0,500}})?/?>|<!--.{{0,500}}?-->", re.I)
+_AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^<>\s]{1,500})>")
 _MD_LINK = re.compile(r"!?\[([^\]\n]{0,500})\]\(([^)\s]{0,1000})\)")
 _MD_REFDEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S+\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -64,6 +73,7 @@ def clean_line(line: str) -> str:
     """One input line without markup, quotes unified, numbering and bullets dropped."""
     s = line.translate(_QUOTES)
     if "<" in s:
+        s = _AUTOLINK.sub(r"\1", s)
         s = _HTML_TAG.sub(" ", s)
     if "&" in s:
         s = html.unescape(s).translate(_QUOTES)

@@ -25,7 +25,7 @@ from smallprint.evaluators.clauses import (
     rule_hits,
 )
 from smallprint.kb import KnowledgeBase, LicenseEntry, TermSpec
-from smallprint.model import Deviation, Evidence, LicenseMatch, Term
+from smallprint.model import Certainty, Deviation, Evidence, LicenseMatch, Term
 from smallprint.text import NormalizedText, normalize, sentence_around, words_of
 
 __all__ = ["explain_terms", "terms_for_match", "terms_for_result"]
@@ -212,8 +212,13 @@ def _named_terms(entry: LicenseEntry, kb: KnowledgeBase, m: LicenseMatch) -> lis
     """Terms of a licence the input only names: quoted from the bundled reference text."""
     terms = explain_terms(entry, kb)
     where = f"named at line {m.start_line}" if m.start_line == m.end_line else f"named at lines {m.start_line}-{m.end_line}"
+    # The input only names the licence: its terms are the reference text's, not read from
+    # this file, so never "high"; a name that does not settle the version is only a hint.
+    sure: Certainty = "medium" if m.confidence >= 0.8 else "low"
     for t in terms:
         t.note = f"licence {where}; " + (t.note or "terms from the bundled reference text")
+        if t.certainty == "high" or sure == "low":
+            t.certainty = sure
     return terms
 
 
