@@ -121,7 +121,7 @@ def render_check_table(results: list[CheckResult], console: Console) -> None:
                 )
             )
         if r.terms:
-            console.print(terms_table(r.terms, title="effective terms"))
+            console.print(terms_table(r.terms, title="effective terms", quote_len=90))
         if r.findings:
             ft = Table(title="findings", title_justify="left", expand=True)
             ft.add_column("severity", no_wrap=True)

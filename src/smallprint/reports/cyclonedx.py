@@ -9,11 +9,13 @@ every output against the official schema the library ships.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+import os
+import uuid
 from typing import Any
 
 from smallprint import __version__
 from smallprint.model import CheckResult, LineageNode
+from smallprint.reports.clock import report_time
 
 TOOL_NAME = "smallprint"
 PROP = "smallprint:"
@@ -205,7 +207,10 @@ def build_cyclonedx(results: list[CheckResult]) -> dict[str, Any]:
     from cyclonedx.output.json import JsonV1Dot6
 
     bom = Bom()
-    bom.metadata.timestamp = datetime.now(UTC).replace(microsecond=0)
+    if os.environ.get("SOURCE_DATE_EPOCH"):  # reproducible builds: same input, same serial number
+        seed = "|".join(sorted(r.model_id or r.target for r in results))
+        bom.serial_number = uuid.uuid5(uuid.NAMESPACE_URL, f"smallprint:{seed}")
+    bom.metadata.timestamp = report_time()
     bom.metadata.tools.components.add(
         Component(type=ComponentType.APPLICATION, name=TOOL_NAME, version=__version__)
     )

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from smallprint import __version__
 from smallprint.model import CheckResult, Evidence, LineageNode, Term
+from smallprint.reports.clock import report_time
 from smallprint.reports.license_views import fmt_value
 
 MAX_DOC_LINES = 4000
@@ -325,7 +325,7 @@ def _sources(r: CheckResult) -> str:
 
 
 def render_html(results: list[CheckResult], title: str = "smallprint report") -> str:
-    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    now = report_time().strftime("%Y-%m-%d %H:%M UTC")
     kb_date = _kb_updated()
     summary_rows = []
     sections = []

@@ -43,7 +43,9 @@ def _cut(s: str, n: int) -> str:
     return s if len(s) <= n else s[: n - 1] + "\u2026"
 
 
-def terms_table(terms: list[Term], title: str | None = None, here: str | None = None) -> Table:
+def terms_table(
+    terms: list[Term], title: str | None = None, here: str | None = None, quote_len: int = 200
+) -> Table:
     t = Table(title=title, show_lines=False, expand=True, title_justify="left")
     t.add_column("term", style="bold", no_wrap=True)
     t.add_column("value", max_width=36)
@@ -62,7 +64,7 @@ def terms_table(terms: list[Term], title: str | None = None, here: str | None = 
             Text(term.certainty, style=style),
             term.source or "",
             fmt_where(term.evidence, here),
-            _cut(quote, 200),
+            _cut(quote, quote_len),
         )
     return t
 

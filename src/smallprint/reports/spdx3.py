@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import UTC, datetime
 from typing import Any
 
 from smallprint import __version__
 from smallprint.model import CheckResult, LineageNode
+from smallprint.reports.clock import report_time
 
 NS = "https://smallprint.invalid/spdx/"
 
@@ -47,7 +47,7 @@ class _Builder:
         from spdx_python_model import v3_0_1 as s
 
         self.s = s
-        self.now = datetime.now(UTC).replace(microsecond=0)
+        self.now = report_time()
         self.objset = s.SHACLObjectSet()
         self.tool = s.Tool(spdxId=f"{NS}tool/smallprint", name=f"smallprint {__version__}")
         self.agent = s.SoftwareAgent(spdxId=f"{NS}agent/smallprint", name="smallprint")
