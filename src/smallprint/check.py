@@ -95,6 +95,15 @@ def _license_of(kb: KnowledgeBase) -> Callable[[ModelFacts], tuple[str | None, s
     return license_of
 
 
+def _keep_texts(facts: ModelFacts) -> None:
+    """Remember the texts evidence points into (card, licence files) so reports can show them."""
+    if facts.card_text and facts.card_path:
+        facts.texts.setdefault(facts.card_path, facts.card_text)
+    for c in facts.license_claims:
+        if c.where.startswith("file:") and c.evidence.file:
+            facts.texts.setdefault(c.evidence.file, c.value)
+
+
 def check_facts(
     facts: ModelFacts,
     *,
@@ -104,6 +113,7 @@ def check_facts(
 ) -> CheckResult:
     """Evaluate what a source read: resolved licence, lineage, findings and effective terms."""
     kb = kb or default_kb()
+    _keep_texts(facts)
     terms_of = license_terms(kb)
     res = resolve_license(facts, kb, terms_of=terms_of)
     catalog = CatalogResolver(kb)

@@ -242,11 +242,33 @@ def resolve_license(
     if note:
         res.findings.append(Finding("license-family-only", "info", note, [res.winner.claim.evidence] if res.winner else []))
     if terms_of is not None:
-        for lid in res.license_ids:
-            entry = kb.get(lid)
-            if entry is not None:
-                res.result.terms.extend(terms_of(entry))
+        res.result.terms.extend(_resolved_terms(res, kb, terms_of))
     return res
+
+
+def _resolved_terms(res: Resolution, kb: KnowledgeBase, terms_of: Callable[[LicenseEntry], list]) -> list:
+    """The small print of the resolved licence. A licence file is read itself (its clauses,
+    its lines, its deviations); a licence only named (card tag, GGUF key, catalog) gets the
+    reference text's terms, never at "high" certainty: this copy was not read."""
+    win = res.winner
+    if win is not None and win.claim.where.startswith("file:") and win.matches:
+        from smallprint.evaluators.terms import terms_for_result
+        from smallprint.text import normalize
+
+        file = win.claim.evidence.file or win.claim.where.removeprefix("file:")
+        return list(terms_for_result(win.matches, normalize(win.claim.value), file, kb))
+    where = win.claim.where if win is not None else "metadata"
+    out = []
+    for lid in res.license_ids:
+        entry = kb.get(lid)
+        if entry is None:
+            continue
+        for t in terms_of(entry):
+            if t.certainty == "high":
+                t.certainty = "medium"
+            t.note = f"declared in {where}; " + (t.note or "terms from the bundled reference text")
+            out.append(t)
+    return out
 
 
 def _name_beside_tag(readings: list[ClaimReading]) -> list[Finding]:
