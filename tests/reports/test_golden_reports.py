@@ -50,3 +50,15 @@ def test_report_matches_golden(fmt: str) -> None:
         assert json.loads(got) == json.loads(want)
     else:
         assert got == want
+
+
+def test_every_bom_and_log_written_for_the_fixed_targets_validates() -> None:
+    import jsonschema
+
+    from smallprint.reports.cyclonedx import validate_cyclonedx
+    from smallprint.reports.spdx3 import validate_spdx3
+
+    assert validate_cyclonedx(_run("cyclonedx")) is None
+    assert validate_spdx3(_run("spdx")) is None
+    schema = json.loads((HERE.parent / "policy" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    jsonschema.validate(json.loads(_run("sarif")), schema)
