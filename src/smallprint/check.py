@@ -9,6 +9,7 @@ catalog when catalogued, and the answer says so.
 from __future__ import annotations
 
 import os
+import re
 import weakref
 from collections.abc import Callable
 from pathlib import Path
@@ -199,6 +200,41 @@ def _catalog_facts(target: str, kb: KnowledgeBase, why: str) -> ModelFacts | Non
     return facts
 
 
+_OLLAMA_TAG = re.compile(r"^(?:ollama[:/]+)?(?:library/)?([a-z0-9][a-z0-9._-]*)(?::([a-z0-9._-]+))?$", re.I)
+
+
+def ollama_model(target: str, kb: KnowledgeBase) -> str | None:
+    """The catalog model an Ollama library name packages (`llama3.1:8b`), from kb/ollama.yaml."""
+    if Path(target).exists() or "/" in target.removeprefix("ollama://").removeprefix("library/"):
+        return None
+    m = _OLLAMA_TAG.match(target.strip())
+    if not m:
+        return None
+    table = _ollama_table()
+    sizes = table.get(m.group(1).lower())
+    if not sizes:
+        return None
+    tag = (m.group(2) or "").lower()
+    size = tag.split("-")[0] if tag and tag != "latest" else "default"
+    mid = sizes.get(size) or sizes.get("default")
+    return mid if mid and kb.model(mid) else None
+
+
+def _ollama_table() -> dict[str, dict[str, str]]:
+    global _OLLAMA
+    if _OLLAMA is None:
+        import yaml
+
+        from smallprint.kb import KB_DIR
+
+        data = yaml.safe_load((KB_DIR / "ollama.yaml").read_text(encoding="utf-8")) or {}
+        _OLLAMA = {str(k).lower(): {str(a): str(b) for a, b in v.items()} for k, v in (data.get("models") or {}).items()}
+    return _OLLAMA
+
+
+_OLLAMA: dict[str, dict[str, str]] | None = None
+
+
 def _closed_model_facts(target: str, kb: KnowledgeBase) -> ModelFacts | None:
     """A closed model served through an API (`gpt-4o`, `claude-...`): no weights to read,
     so the catalog's entry for it (or its provider's) is the answer."""
@@ -229,6 +265,12 @@ def check_target(
     api = _closed_model_facts(target, kb)
     if api is not None:
         return check_facts(api, kb=kb, resolver=resolver, offline=True)
+    packaged = ollama_model(target, kb)
+    if packaged is not None:
+        facts = _catalog_facts(packaged, kb, f"Ollama library name {target!r} packages {packaged}")
+        if facts is not None:
+            facts.target = target
+            return check_facts(facts, kb=kb, resolver=resolver, offline=True)
     try:
         from smallprint.sources import read_target
     except ImportError as e:  # pragma: no cover - the sources ship with the package
