@@ -193,7 +193,7 @@ def _catalog_facts(target: str, kb: KnowledgeBase, why: str) -> ModelFacts | Non
         Finding(
             "catalog-answer",
             "info",
-            f"answered offline from the bundled catalog ({why}); the Hub page may have changed since",
+            f"answered offline from the bundled catalog ({why}); facts are as of the knowledge-base date and the source may have changed since",
             [facts.license_claims[0].evidence],
         )
     )

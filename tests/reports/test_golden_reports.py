@@ -23,7 +23,8 @@ FORMATS = {"json": "json", "md": "md", "html": "html", "sarif": "sarif.json", "c
 
 
 def _run(fmt: str) -> str:
-    env = dict(os.environ, SOURCE_DATE_EPOCH="1767225600", HF_HUB_OFFLINE="1", SMALLPRINT_NO_CACHE="1")
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1767225600", HF_HUB_OFFLINE="1", SMALLPRINT_NO_CACHE="1",
+               HF_HOME="/nonexistent/hf-home", HF_HUB_CACHE="/nonexistent/hf-home/hub")
     out = subprocess.run(
         [sys.executable, "-m", "smallprint.cli", "check", *TARGETS, "--offline", "--use", "commercial-saas",
          "--region", "EU", "--format", fmt],

@@ -30,6 +30,14 @@ def missing_text(items: Any) -> list[str]:
     return out
 
 
+def _label(r: CheckResult) -> str:
+    """The model id, or "product: model id" for inventory entries."""
+    return r.target if ": " in r.target else (r.model_id or r.target)
+
+
+BRIEF_OVER = 3
+"""With more results than this, the terminal view leaves out the per-model terms tables."""
+
 SEV_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 VERDICT_STYLE = {
     "allowed": "bold green",
@@ -74,13 +82,13 @@ def render_check_table(results: list[CheckResult], console: Console) -> None:
     for r in results:
         v = (r.verdict or {}).get("verdict")
         summary.add_row(
-            r.model_id or r.target,
+            _label(r),
             ", ".join(m.id for m in r.license.licenses) or ("error" if r.error else "unknown"),
             Text(v or "-", style=VERDICT_STYLE.get(v or "", "")),
             ", ".join(sorted({f.code for f in r.findings})) or "-",
         )
     for r in results:
-        console.rule(Text(r.model_id or r.target, style="bold"))
+        console.rule(Text(_label(r), style="bold"))
         if r.error:
             console.print(Text(f"error: {r.error}", style="bold red"))
             continue
@@ -120,8 +128,12 @@ def render_check_table(results: list[CheckResult], console: Console) -> None:
                     f"{(o.get('mof') or {}).get('class')}",
                 )
             )
-        if r.terms:
+        if r.terms and len(results) <= BRIEF_OVER:
             console.print(terms_table(r.terms, title="effective terms", quote_len=90))
+        elif r.terms:
+            console.print(
+                Text(f"{len(r.terms)} terms: check this model alone, or use --format md/html, for the small print", style="dim")
+            )
         if r.findings:
             ft = Table(title="findings", title_justify="left", expand=True)
             ft.add_column("severity", no_wrap=True)

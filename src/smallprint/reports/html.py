@@ -127,16 +127,39 @@ class _Docs:
             text = self._text(f) or ""
             lines = text.splitlines()[:MAX_DOC_LINES]
             hl = self.hl.get(f, set())
-            rows = "".join(
-                f'<span class="ln{" hl" if n in hl else ""}" id="{self.prefix}-d{i}-L{n}" '
-                f'data-n="{n}">{e(line) or " "}</span>'
-                for n, line in enumerate(lines, start=1)
-            )
+            shown = _window(len(lines), hl)
+            parts = []
+            prev = 0
+            for n in shown:
+                if n != prev + 1:
+                    parts.append('<span class="ln gap" data-n="">\u22ef</span>')
+                line = lines[n - 1]
+                parts.append(
+                    f'<span class="ln{" hl" if n in hl else ""}" id="{self.prefix}-d{i}-L{n}" '
+                    f'data-n="{n}">{e(line) or " "}</span>'
+                )
+                prev = n
+            rows = "".join(parts)
             more = "" if len(text.splitlines()) <= MAX_DOC_LINES else '<p class="muted">(cut)</p>'
             out.append(
                 f'<h4 id="{self.prefix}-d{i}"><code>{e(f)}</code></h4><pre class="doc">{rows}</pre>{more}'
             )
         return "".join(out)
+
+
+FULL_TEXT_LINES = 400
+CONTEXT_LINES = 8
+
+
+def _window(n_lines: int, highlighted: set[int]) -> list[int]:
+    """Line numbers to show: a licence text whole; a long file (a catalog, a long card) only
+    around the lines evidence points at."""
+    if n_lines <= FULL_TEXT_LINES or not highlighted:
+        return list(range(1, n_lines + 1))
+    keep: set[int] = set()
+    for h in highlighted:
+        keep.update(range(max(1, h - CONTEXT_LINES), min(n_lines, h + CONTEXT_LINES) + 1))
+    return sorted(keep)
 
 
 def _where(ev: list[Evidence], docs: _Docs) -> str:
