@@ -18,6 +18,12 @@ def _pct(v: Any) -> str:
         return "-"
 
 
+def _difference(d: Any) -> str:
+    if not isinstance(d, dict):
+        return str(d)
+    return f"{d.get('what')}: the tool says {d.get('tool')!r}, smallprint {d.get('smallprint')!r} ({d.get('reason')})"
+
+
 def _missing(osaid: dict[str, Any]) -> list[str]:
     out = []
     for m in osaid.get("missing") or []:
@@ -57,7 +63,9 @@ def openness_table(doc: dict[str, Any], console: Console) -> None:
                 )
             console.print(t)
         for d in mof.get("differences") or []:
-            console.print(Text(f"differs from the Model Openness Tool: {d}", style="yellow"))
+            console.print(Text(f"differs from the Model Openness Tool: {_difference(d)}", style="yellow"))
+        for n in mof.get("notes") or []:
+            console.print(Text(f"note: {n}", style="dim"))
         for f in r.get("findings") or []:
             console.print(Text(f"{f.get('severity')}: {f.get('code')}: {f.get('message')}", style="yellow"))
 
@@ -86,6 +94,10 @@ def openness_md(doc: dict[str, Any]) -> str:
                     f"| {c.get('name')} | {c.get('class')} | {c.get('status')} | {c.get('license') or '-'} | "
                     f"{str(c.get('reason') or '').replace('|', '/')} |"
                 )
+        for d in mof.get("differences") or []:
+            out.append(f"- differs from the Model Openness Tool: {_difference(d)}")
+        for n in mof.get("notes") or []:
+            out.append(f"- note: {n}")
         for f in r.get("findings") or []:
             out.append(f"- **{f.get('code')}** ({f.get('severity')}): {f.get('message')}")
         out.append("")

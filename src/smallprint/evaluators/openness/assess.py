@@ -67,6 +67,8 @@ class OpennessResult:
         d["mof"]["mode"] = self.mof.mode
         if self.mof.differences:
             d["mof"]["differences"] = [x.to_dict() for x in self.mof.differences]
+        if self.mof.notes:
+            d["mof"]["notes"] = list(self.mof.notes)
         if self.osai_index is not None:
             d["osai_index"] = self.osai_index.to_dict()
         if self.osi_validation is not None:
@@ -98,7 +100,37 @@ def _card_evidence(facts: ModelFacts, quote: str) -> list[Evidence]:
     return []
 
 
-def inferred_components(facts: ModelFacts, license_id: str | None) -> dict[str, ComponentFact]:
+SERVICE_TERMS_KINDS = frozenset({"proprietary"})
+
+
+def _kb_kind(kb: Any, license_id: str) -> str | None:
+    try:
+        entry = kb.get(license_id) if kb is not None else None
+    except Exception:  # a half-written knowledge base must not decide openness
+        return None
+    return getattr(entry, "kind", None)
+
+
+def weights_withheld(facts: ModelFacts, license_id: str | None, kb: Any = None) -> str | None:
+    """Why a model's weights are not published, or None when nothing says so.
+
+    A catalogued model may say so itself (`openness: {weights: false}`); a model whose only terms
+    are proprietary service terms (an API's terms of use) is reached through a provider, and no
+    weights are distributed under such terms.
+    """
+    model = kb.model(facts.model_id) if kb is not None and facts.model_id and hasattr(kb, "model") else None
+    flag = (getattr(model, "openness", None) or {}).get("weights") if model is not None else None
+    if flag is False:
+        return f"the catalog says {facts.model_id} publishes no weights"
+    if flag is True or facts.weight_files:
+        return None
+    parts = [p.strip() for p in re.split(r"\s+(?:AND|OR)\s+", license_id or "") if p.strip()]
+    if parts and all(_kb_kind(kb, p) in SERVICE_TERMS_KINDS for p in parts):
+        return f"offered only under proprietary service terms ({license_id}): no weights are distributed"
+    return None
+
+
+def inferred_components(facts: ModelFacts, license_id: str | None, kb: Any = None) -> dict[str, ComponentFact]:
     """Components the model itself shows: weights, card, links, datasets, checkpoints."""
     out: dict[str, ComponentFact] = {}
 
@@ -108,7 +140,7 @@ def inferred_components(facts: ModelFacts, license_id: str | None) -> dict[str, 
     if facts.weight_files:
         w = facts.weight_files[0]
         put("Model parameters (Final)", license_id, f"weights: {w.path}")
-    elif facts.origin not in ("hub", "folder"):
+    elif facts.origin not in ("hub", "folder") and weights_withheld(facts, license_id, kb) is None:
         put("Model parameters (Final)", license_id,
             f"{facts.origin}: weights not listed by this source; assumed published with the model")
     if facts.card_text:
@@ -203,7 +235,7 @@ def assess_model(facts: ModelFacts, *, license_id: str | None, kb: Any = None,
     cat = catalog.components_for(model_id)
     lic = license_id or (cat.license if cat else None)
     merged: dict[str, ComponentFact] = {}
-    merged.update(inferred_components(facts, lic))
+    merged.update(inferred_components(facts, lic, kb))
     merged.update(catalog_components(model_id))
     if manifest is not None:
         merged.update(manifest_components(Path(manifest)))
@@ -212,7 +244,8 @@ def assess_model(facts: ModelFacts, *, license_id: str | None, kb: Any = None,
         f = merged.get(c.name)
         if f is not None:
             c.inferred, c.source, c.evidence = f.inferred, f.source, f.evidence
-    osaid = assess_osaid(assessment.components, lic, kb)
+    withheld = None if "Model parameters (Final)" in merged else weights_withheld(facts, lic, kb)
+    osaid = assess_osaid(assessment.components, lic, kb, no_parameters_reason=withheld)
     claims = []
     if facts.card_text:
         claims += find_claims(facts.card_text, facts.card_path or "README.md")

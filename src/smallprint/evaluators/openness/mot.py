@@ -57,6 +57,7 @@ class MotRelease:
     global_paths: dict[str, str | None] = field(default_factory=dict)
     fields: dict[str, Any] = field(default_factory=dict)  # version, date, type, producer, ...
     path: str | None = None
+    license_after_components: bool = False  # the tool's importer then never stores the global licences
 
 
 def _scalar(v: Any) -> str | None:
@@ -115,6 +116,7 @@ def parse_mot(text: str, source: str | None = None) -> MotRelease:
                 glob_names[str(key)] = _scalar(val.get("name"))
                 glob_paths[str(key)] = _scalar(val.get("path"))
     fields = {k: v for k, v in rel.items() if k not in ("components", "license", "name")}
+    keys = list(rel)
     return MotRelease(
         name=str(rel.get("name") or ""),
         components=comps,
@@ -122,6 +124,8 @@ def parse_mot(text: str, source: str | None = None) -> MotRelease:
         global_paths=glob_paths,
         fields=fields,
         path=source,
+        license_after_components=("license" in rel and "components" in rel
+                                  and keys.index("license") > keys.index("components")),
     )
 
 
@@ -290,6 +294,7 @@ class ComponentResult:
     inferred: bool = False
     source: str | None = None
     evidence: list[Evidence] = field(default_factory=list)
+    listed_as: str | None = None  # the name the file used for it
 
     @property
     def present(self) -> bool:
@@ -386,6 +391,8 @@ def _resolve(entries: dict[int, MotComponentEntry], release: MotRelease, cid: in
         if lic == "" or lic == "unlicensed" or (not mot_compatible and lic.strip().lower() in UNLICENSED_WORDS):
             return _Listed(None, "component", e)
         return _Listed(lic, "component", e)
+    if mot_compatible and release.license_after_components:
+        return _Listed(None, None, e)
     ctype = mof.component(cid).content_type
     for key in (ctype, "distribution"):
         name = release.global_licenses.get(key)
@@ -402,6 +409,14 @@ def _listed_components(release: MotRelease, *, mot_compatible: bool, notes: list
         comp = mof.component_by_name(e.name)
         if comp is None and not mot_compatible:
             comp = mof.component_by_loose_name(e.name)
+            if comp is not None:
+                notes.append(f"component {e.name!r} read as {comp.name!r} (the tool matches names exactly)")
+        if comp is None and mot_compatible:
+            # The tool's name lookup finds no match and falls back to the first component of its
+            # settings, so the entry (and its licence) is filed under that component.
+            comp = mof.components()[0]
+            notes.append(f"component {e.name!r} is not one of the 17 MOF components: the tool files it "
+                         f"under {comp.name!r} (its name lookup falls back to the first component)")
         if comp is None:
             notes.append(f"component {e.name!r} is not one of the 17 MOF components: ignored")
             continue
@@ -435,6 +450,9 @@ def _default_kb() -> Any:
 def _evaluate(release: MotRelease, *, mot_compatible: bool, judge: Any) -> MofAssessment:
     notes: list[str] = []
     entries = _listed_components(release, mot_compatible=mot_compatible, notes=notes)
+    if release.license_after_components and release.global_licenses:
+        notes.append("the global 'license' block follows 'components': the tool's importer ignores it"
+                     + ("" if mot_compatible else "; smallprint applies it"))
     table = mof.license_table()
     results: list[ComponentResult] = []
     for comp in mof.components():
@@ -449,7 +467,7 @@ def _evaluate(release: MotRelease, *, mot_compatible: bool, judge: Any) -> MofAs
         if listed.license is None:
             results.append(ComponentResult(comp.id, comp.name, comp.mof_class, comp.required, comp.content_type,
                                            "unlicensed", None, listed.source, reason="no licence given",
-                                           evidence=ev))
+                                           evidence=ev, listed_as=listed.entry.name))
             continue
         v: LicenseVerdict = judge(listed.license)
         target = v.evaluated_as or listed.license
@@ -458,9 +476,10 @@ def _evaluate(release: MotRelease, *, mot_compatible: bool, judge: Any) -> MofAs
                 comp.id, comp.name, comp.mof_class, comp.required, comp.content_type,
                 "open" if v.open else "not-open", listed.license, listed.source, v.evaluated_as,
                 table.is_type_appropriate(target, comp.content_type), v.reason, evidence=ev,
+                listed_as=listed.entry.name,
             )
         )
-    progress = compute_progress({r.id: r.status for r in results})
+    progress = compute_progress({r.id: r.status for r in results}, mot_compatible=mot_compatible)
     return MofAssessment(
         mof_class=classify(progress),
         progress={str(k): v for k, v in progress.items()},
@@ -471,39 +490,60 @@ def _evaluate(release: MotRelease, *, mot_compatible: bool, judge: Any) -> MofAs
     )
 
 
-def _included(status: dict[int, str], mof_class: int) -> int:
-    """Required components of classes mof_class..3 that are present with an open licence."""
-    ids = [cid for c in range(mof_class, 4) for cid in mof.required(c)]
-    n = sum(1 for cid in ids if status.get(cid) == "open")
-    tr_open = status.get(mof.TECHNICAL_REPORT) == "open"
-    if mof_class in (2, 3) and not tr_open and status.get(mof.RESEARCH_PAPER) == "open":
-        n += 1  # a research paper stands in for the technical report
-    return n
+def _php_index(items: list[int], cid: int) -> int | None:
+    return items.index(cid) if cid in items else None
 
 
-def compute_progress(status: dict[int, str]) -> dict[int, float]:
+def _included_lists(status: dict[int, str], *, mot_compatible: bool = True) -> dict[int, list[int]]:
+    """Per class, the open required components of that class and the higher ones, in the tool's order.
+
+    The tool lets a research paper stand in for the technical report: when the report is not found
+    in the class III list, a listed paper is added to the class II and III lists. Its test treats a
+    report found at position 0 as not found (PHP's `!array_search`), so a report that is the only
+    open class III component also lets an open paper count in addition to it (mot_compatible only;
+    otherwise the paper counts only in place of an absent or closed report).
+    """
+    lists: dict[int, list[int]] = {}
+    acc: list[int] = []
+    for mof_class in (3, 2, 1):
+        acc = acc + mof.required(mof_class)
+        lists[mof_class] = [cid for cid in acc if status.get(cid) == "open"]
+    report_absent = (not _php_index(lists[3], mof.TECHNICAL_REPORT) if mot_compatible
+                     else mof.TECHNICAL_REPORT not in lists[3])
+    if report_absent and status.get(mof.RESEARCH_PAPER) == "open":
+        lists[3].append(mof.RESEARCH_PAPER)
+        lists[2].append(mof.RESEARCH_PAPER)
+    return lists
+
+
+def compute_progress(status: dict[int, str], *, mot_compatible: bool = True) -> dict[int, float]:
     """Per-class progress as the tool computes it: 0 until every higher class is complete."""
+    lists = _included_lists(status, mot_compatible=mot_compatible)
     out: dict[int, float] = {}
     for mof_class in (1, 2, 3):
         total = 0
         included = 0
-        reached = mof_class - 1
-        for i in range(3, mof_class - 1, -1):
+        i = 3
+        while i >= mof_class:
             total += len(mof.required(i))
-            included = _included(status, i)
-            reached = i
+            included = len(lists[i])
             if included < total:
                 break
-        else:
-            reached = mof_class - 1
-        if reached > mof_class:
+            i -= 1
+        if i > mof_class:
             out[mof_class] = 0
             continue
-        if (mof_class == 1 and status.get(mof.TECHNICAL_REPORT) != "open"
-                and status.get(mof.RESEARCH_PAPER) == "open"):
+        # class I needs one component fewer when the paper replaces the report (same PHP position test)
+        if mof_class == 1 and _paper_replaces_report(lists[1], mot_compatible=mot_compatible):
             total -= 1
         out[mof_class] = min(100.0, included / total * 100)
     return out
+
+
+def _paper_replaces_report(included: list[int], *, mot_compatible: bool) -> bool:
+    if mot_compatible:  # PHP position tests: index 0 reads as "not found"
+        return not _php_index(included, mof.TECHNICAL_REPORT) and bool(_php_index(included, mof.RESEARCH_PAPER))
+    return mof.TECHNICAL_REPORT not in included and mof.RESEARCH_PAPER in included
 
 
 def classify(progress: dict[int, float]) -> int:
@@ -515,18 +555,37 @@ def classify(progress: dict[int, float]) -> int:
     return done
 
 
+def _component_reason(t: ComponentResult, o: ComponentResult) -> str:
+    """Why the tool and smallprint read one component differently."""
+    if not t.present:
+        return f"listed as {o.listed_as!r}: the tool matches component names exactly and does not count it"
+    if not o.present:
+        if t.listed_as is not None and t.listed_as != t.name:
+            return (f"the tool files {t.listed_as!r}, which is not a MOF component name, under {t.name} "
+                    "(its name lookup falls back to the first component); smallprint does not")
+        return "smallprint does not count this entry"
+    if t.license_source != o.license_source:
+        return (f"the tool finds no licence for it ({t.license_source or 'the global block follows components'}); "
+                f"smallprint uses the {o.license_source} licence {o.license!r}: {o.reason}")
+    if o.status == "unlicensed":
+        return f"{t.license!r} is read by smallprint as no licence; the tool looks it up as a licence id"
+    return (f"licence {o.license!r}: the tool matches it exactly against its lists ({t.status}); "
+            f"smallprint: {o.reason}")
+
+
 def _differences(tool: MofAssessment, ours: MofAssessment) -> list[Difference]:
     out: list[Difference] = []
     for t, o in zip(tool.components, ours.components, strict=True):
         if t.status != o.status:
-            out.append(Difference(o.name, t.status, o.status, o.reason or ""))
+            out.append(Difference(o.name, t.status, o.status, _component_reason(t, o)))
+    why = ("follows from the component differences above" if out else
+           "the tool also counts the research paper when the technical report is the only open class III "
+           "component (a position test in its code); smallprint counts the paper only in place of the report")
     if tool.mof_class != ours.mof_class:
-        out.append(Difference("class", tool.mof_class, ours.mof_class,
-                              "follows from the component differences above"))
+        out.append(Difference("class", tool.mof_class, ours.mof_class, why))
     for k in ("1", "2", "3"):
         if tool.progress[k] != ours.progress[k]:
-            out.append(Difference(f"progress.{k}", tool.progress[k], ours.progress[k],
-                                  "follows from the component differences above"))
+            out.append(Difference(f"progress.{k}", tool.progress[k], ours.progress[k], why))
     return out
 
 

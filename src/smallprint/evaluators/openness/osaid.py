@@ -82,6 +82,10 @@ def _kb_entry(kb: Any, license_id: str) -> Any:
         return None
 
 
+def _a(word: str) -> str:
+    return ("an " if word[:1].lower() in "aeiou" else "a ") + word
+
+
 def license_freedom(license_id: str | None, kb: Any = None) -> Freedom:
     """Judge a licence: the knowledge base's kind first, else an exact SPDX id; else unknown.
 
@@ -94,9 +98,10 @@ def license_freedom(license_id: str | None, kb: Any = None) -> Freedom:
     if entry is not None:
         osi = bool(entry.osi_approved) or bool(entry.spdx_id and table.is_osi_approved(entry.spdx_id))
         if entry.kind in FREE_KINDS:
-            return Freedom(entry.id, True, osi, f"{entry.id} is a {entry.kind} licence")
+            return Freedom(entry.id, True, osi, f"{entry.id} is {_a(entry.kind)} licence")
         if entry.kind in RESTRICTING_KINDS:
-            return Freedom(entry.id, False, False, f"{entry.id} is a {entry.kind} licence: it restricts use, users or fields")
+            return Freedom(entry.id, False, False,
+                           f"{entry.id} is {_a(entry.kind)} licence: it restricts use, users or fields")
         return Freedom(entry.id, None, osi, f"{entry.id} ({entry.kind}) does not say which terms apply")
     canon = table.canonical_id(license_id)
     if canon is not None:
@@ -125,12 +130,14 @@ def _code_piece(c: ComponentResult | None, name: str, kb: Any) -> MissingPiece |
     return MissingPiece("code", name, "not-osi-approved", f"{name}: {bad[0].reason}")
 
 
-def assess_osaid(components: Iterable[ComponentResult], parameters_license: str | None, kb: Any = None) -> OsaidResult:
+def assess_osaid(components: Iterable[ComponentResult], parameters_license: str | None, kb: Any = None,
+                 *, no_parameters_reason: str | None = None) -> OsaidResult:
     """OSAID 1.0 verdict from the components a model publishes and the licence of its weights."""
     comps = _by_name(components)
     params = comps.get(PARAMETERS)
     if params is None or not params.present:
-        return OsaidResult("closed", [MissingPiece("parameters", PARAMETERS, "missing", "no model parameters published")])
+        why = no_parameters_reason or "no model parameters published"
+        return OsaidResult("closed", [MissingPiece("parameters", PARAMETERS, "missing", why)])
     lic = params.license if params.license_source == "component" and params.license else parameters_license
     freedom = license_freedom(lic or params.license, kb)
     missing: list[MissingPiece] = []
