@@ -110,6 +110,11 @@ _ALLOWED_VALUES: Final[dict[str, tuple[str, ...]]] = {
 def _as_list(key: str, value: Any, where: str) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [v for v in (p.strip() for p in value.split(",")) if v]
+    if isinstance(value, tuple | set | frozenset):
+        value = sorted(value) if not isinstance(value, tuple) else list(value)
+    if isinstance(value, list) and any(isinstance(v, bool) for v in value):
+        raise InputError(f"{where}: '{key}' has a true/false value: quote codes such as 'NO' or 'ON', "
+                         "which YAML reads as booleans")
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise InputError(f"{where}: '{key}' must be a list of strings")
     items = tuple(v.strip() for v in value if v.strip())

@@ -187,5 +187,6 @@ def test_verdict_json_shape(terms_of, kb):
 
 def test_restricted_model_licence_is_never_a_bare_allowed(kb):
     t = Term("commercial-use", "conditional", "high", source="falcon-180b-tii")
-    v = evaluate([t], ["falcon-180b-tii"], load_preset("internal-research"), kb)
+    inference_only = dataclasses.replace(load_preset("internal-research"), activities=("inference",))
+    v = evaluate([t], ["falcon-180b-tii"], inference_only, kb)
     assert v.verdict == "conditions" and "use restrictions" in v.duties[0].duty

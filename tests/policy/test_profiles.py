@@ -67,3 +67,20 @@ def test_bad_profile_files_give_one_line_errors(tmp_path: Path, text: str, msg: 
 def test_unknown_preset_names_the_presets():
     with pytest.raises(InputError, match="commercial-saas"):
         resolve_profile("comercial-saas")
+
+
+def test_unquoted_yaml_country_code_read_as_boolean_gets_a_clear_error(tmp_path):
+    from smallprint.errors import InputError
+    from smallprint.profiles import load_profile_file
+
+    f = tmp_path / "nordic.yaml"
+    f.write_text("commercial: true\nregions: [SE, NO]\n", encoding="utf-8")
+    with pytest.raises(InputError, match="quote codes such as 'NO'"):
+        load_profile_file(f)
+
+
+def test_profile_lists_accept_tuples_from_library_callers():
+    from smallprint.profiles import profile_from_dict
+
+    prof = profile_from_dict({"deployment": ("saas", "on-prem"), "regions": ("eu",)})
+    assert prof.deployment == ("saas", "on-prem") and prof.regions == ("EU",)

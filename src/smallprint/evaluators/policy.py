@@ -104,7 +104,15 @@ class _Licence:
     id: str
     kind: str | None  # None: not in the knowledge base
     deviations: tuple[Evidence, ...] = ()
+    confidence: float = 1.0
+    method: str | None = None
 
+
+WEAK_CONFIDENCE: Final = 0.6
+"""Below this, a licence match (e.g. read from a card's prose) cannot carry a permissive verdict."""
+
+_GRANT_KINDS: Final = frozenset({"open-weights", "restricted-model", "proprietary"})
+"""Kinds whose commercial grant varies licence by licence: with no recorded term on it, nobody can tell."""
 
 _SILENT_KINDS: Final = frozenset({"osi-code", "open-data", "open-weights", "restricted-model", "non-commercial", "research-only"})
 
@@ -117,7 +125,7 @@ def _licences(licenses: Sequence[LicenseMatch] | Sequence[str], kb: KnowledgeBas
                 Evidence(None, d.start_line or 1, d.end_line or d.start_line or 1, (d.text or d.reference)[:300])
                 for d in lic.deviations
             )
-            out.append(_Licence(lic.id, lic.kind, devs))
+            out.append(_Licence(lic.id, lic.kind, devs, lic.confidence, lic.method))
             continue
         entry = _kb(kb).get(lic)
         out.append(_Licence(entry.id if entry else lic, entry.kind if entry else None))
@@ -135,6 +143,9 @@ def _kb(kb: KnowledgeBase | None) -> KnowledgeBase:
 def _licence_reasons(lics: list[_Licence], terms: list[Term], profile: Profile) -> list[Reason]:
     """What the licences alone say before any term is read: unknown, family, deviations..."""
     if not lics:
+        if terms and all((t.source or "").startswith("lineage:") for t in terms):
+            return [Reason("unclear", "No licence was identified for this model itself; the terms shown are "
+                           "inherited from its base models: find the model's own licence.")]
         if terms:
             return [Reason("unclear", "The licence is not a known one; its terms were read by clause rules "
                            "and may be incomplete: read the licence text in full.")]
@@ -160,12 +171,23 @@ def _licence_reasons(lics: list[_Licence], terms: list[Term], profile: Profile) 
         if lic.kind == "research-only" and profile.commercial and not _has(terms, "research-only", lic.id):
             reasons.append(Reason("blocked", f"{lic.id!r} is a research-only licence and the use is commercial.",
                                   source=lic.id))
+        if lic.kind in _GRANT_KINDS and profile.commercial and lic.id in term_sources and not any(
+            t.key == "commercial-use" and t.source in (lic.id, None) for t in terms
+        ):
+            reasons.append(Reason("unclear", f"The terms recorded for {lic.id!r} do not say whether commercial use "
+                                  "is granted: read the licence's grant and any commercial conditions.",
+                                  source=lic.id))
+        reasons += _unrecorded_rights(lic, terms, profile)
         if lic.kind == "proprietary" and profile.trains_on_outputs and not any(
             t.key == "no-training-other-models" for t in terms
         ):
             reasons.append(Reason("unclear", f"{lic.id!r} is a proprietary service whose terms on using its outputs "
                                   "to train models are not recorded here: read them before distilling.",
                                   source=lic.id))
+        if lic.confidence < WEAK_CONFIDENCE:
+            reasons.append(Reason("unclear", f"{lic.id!r} was identified only weakly ({lic.method or 'indirectly'}, "
+                                  f"confidence {lic.confidence:.2f}): confirm the licence from a licence file or the "
+                                  "card's license field.", source=lic.id))
         if lic.deviations:
             reasons.append(Reason("unclear", f"This copy of {lic.id!r} deviates from the reference text: "
                                   "read the changed passages, they may change the terms.",
@@ -174,6 +196,29 @@ def _licence_reasons(lics: list[_Licence], terms: list[Term], profile: Profile) 
         reasons.append(Reason("unclear", "No terms are known for this licence: read it in full.",
                               source=lics[0].id))
     return reasons
+
+
+def _unrecorded_rights(lic: _Licence, terms: list[Term], profile: Profile) -> list[Reason]:
+    """Shipping or changing the weights under a licence whose recorded terms are silent on it.
+
+    Only for kinds whose grants vary licence by licence, and only where the knowledge base
+    has some terms for the licence (no terms at all is reported on its own)."""
+    own = {t.key for t in terms if t.source in (lic.id, None)}
+    if lic.kind not in _GRANT_KINDS or not own:
+        return []
+    out = []
+    if profile.distributes and "distribution" not in own:
+        if lic.kind == "proprietary":
+            out.append(Reason("needs-agreement", f"{lic.id!r} grants no right to distribute the model (a service's "
+                              "terms, no published weights): shipping it needs an agreement with the provider.",
+                              source=lic.id))
+        else:
+            out.append(Reason("unclear", f"The terms recorded for {lic.id!r} do not say whether the weights may be "
+                              "redistributed: read the licence's distribution clause.", source=lic.id))
+    if profile.modifies and lic.kind != "proprietary" and "modification" not in own:
+        out.append(Reason("unclear", f"The terms recorded for {lic.id!r} do not say whether the weights may be "
+                          "modified (fine-tuned, merged, quantized): read the licence's grant.", source=lic.id))
+    return out
 
 
 def _has(terms: Iterable[Term], key: str, source: str) -> bool:
@@ -243,10 +288,14 @@ def _research_only(t: Term, c: _Context) -> list[_Outcome]:
 
 
 def _modification(t: Term, c: _Context) -> list[_Outcome]:
-    if t.value is False and c.profile.makes_derivative:
-        return [Reason("blocked", "The licence does not allow modified or derivative versions, and the "
-                       "use makes one (fine-tune, merge, quantize or training on outputs).")]
-    return []
+    if t.value is not False or not c.profile.makes_derivative:
+        return []
+    if c.profile.makes_available:
+        return [Reason("blocked", "The licence does not allow modified or derivative versions to be shared, and "
+                       "the use makes one (fine-tune, merge, quantize or training on outputs) and offers it.")]
+    # Some no-derivatives licences (CC BY-ND 4.0) allow private adaptation and forbid only sharing it.
+    return [Reason("unclear", "The licence does not allow modified or derivative versions; the derivative stays "
+                   "in-house: read the clause to see whether private modification is allowed.")]
 
 
 def _distribution(t: Term, c: _Context) -> list[_Outcome]:
@@ -288,7 +337,8 @@ def _no_training(t: Term, c: _Context) -> list[_Outcome]:
 
 def _include_license(t: Term, c: _Context) -> list[_Outcome]:
     if t.value is True and c.profile.distributes:
-        return [Duty("ship a copy of the licence and the NOTICE (where there is one) with every copy you distribute")]
+        return [Duty("ship a copy of the licence and the NOTICE (where there is one) with every copy you distribute, "
+                     "and keep the copyright and attribution notices that credit the authors")]
     return []
 
 
@@ -299,7 +349,8 @@ def _attribution(t: Term, c: _Context) -> list[_Outcome]:
 
 
 def _norm_name(s: str) -> str:
-    return re.sub(r"[\s_\-]+", "-", s.strip().lower())
+    """A model name without case, spaces, dashes, dots or underscores: how a prefix is compared."""
+    return re.sub(r"[\s_\-.]+", "", s.strip().lower())
 
 
 def _naming(t: Term, c: _Context) -> list[_Outcome]:
@@ -337,9 +388,13 @@ def _disclose_source(t: Term, c: _Context) -> list[_Outcome]:
 
 
 def _network_disclose(t: Term, c: _Context) -> list[_Outcome]:
-    if t.value is True and "saas" in c.profile.deployment and c.profile.modifies:
-        return [Duty("offer the users of your network service the source of your modified version")]
-    return []
+    if t.value is not True or "saas" not in c.profile.deployment or not c.profile.modifies:
+        return []
+    out: list[_Outcome] = [Duty("offer the users of your network service the source of your modified version")]
+    if c.profile.keep_derivatives_proprietary:
+        out.append(Reason("unclear", "The licence requires offering the source of a modified version to the users "
+                          "of a network service, and the profile keeps derivatives proprietary: read the clause."))
+    return out
 
 
 def _state_changes(t: Term, c: _Context) -> list[_Outcome]:
@@ -421,35 +476,67 @@ def _field_of_use(t: Term, c: _Context) -> list[_Outcome]:
 EU_MEMBERS: Final = frozenset(
     "AT BE BG HR CY CZ DK EE FI FR DE GR IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()
 )
+EEA_ONLY: Final = frozenset({"IS", "LI", "NO"})
+COUNTRY_NAMES: Final[dict[str, tuple[str, ...]]] = {
+    "AT": ("austria",), "BE": ("belgium",), "BG": ("bulgaria",), "HR": ("croatia",), "CY": ("cyprus",),
+    "CZ": ("czechia", "czech republic"), "DK": ("denmark",), "EE": ("estonia",), "FI": ("finland",),
+    "FR": ("france",), "DE": ("germany",), "GR": ("greece",), "IE": ("ireland",), "IT": ("italy",),
+    "LV": ("latvia",), "LT": ("lithuania",), "LU": ("luxembourg",), "MT": ("malta",), "NL": ("netherlands",),
+    "PL": ("poland",), "PT": ("portugal",), "RO": ("romania",), "SK": ("slovakia",), "SI": ("slovenia",),
+    "ES": ("spain",), "SE": ("sweden",), "IS": ("iceland",), "LI": ("liechtenstein",), "NO": ("norway",),
+    "US": ("united states", "united states of america"), "UK": ("united kingdom", "great britain"),
+    "GB": ("united kingdom", "great britain"), "CN": ("china", "people's republic of china"),
+    "RU": ("russia", "russian federation"), "KR": ("south korea", "republic of korea"), "JP": ("japan",),
+    "IN": ("india",), "CA": ("canada",), "AU": ("australia",), "BR": ("brazil",), "CH": ("switzerland",),
+    "SG": ("singapore",), "IR": ("iran",), "KP": ("north korea",), "CU": ("cuba",), "SY": ("syria",),
+    "BY": ("belarus",), "UA": ("ukraine",),
+}
+"""Country codes (as profiles give them) and the names licences use for them."""
 REGION_NAMES: Final[dict[str, tuple[str, ...]]] = {
+    **COUNTRY_NAMES,
     "EU": ("european union", "european economic area"),
     "EEA": ("european economic area",),
-    "US": ("united states",),
-    "UK": ("united kingdom",),
-    "GB": ("united kingdom",),
-    "CN": ("china", "people's republic of china"),
-    "RU": ("russia", "russian federation"),
+}
+_NOT_THIS_REGION: Final[dict[str, tuple[str, ...]]] = {
+    "KR": ("democratic people's republic of korea",),  # North Korea's formal name contains South Korea's
 }
 REGION_CODES: Final[dict[str, tuple[str, ...]]] = {"EU": ("EU", "EEA"), "EEA": ("EEA",), "US": ("US", "U.S.", "USA"),
                                                    "UK": ("UK",), "GB": ("UK", "GB"), "CN": ("PRC",)}
+_WORDLIKE_CODES: Final = frozenset({"IN", "NO", "IS", "IT", "BE", "AT", "DE", "ES", "AS", "OR", "TO", "ME", "AM"})
+"""Country codes that are also words of shouted licence text ("IN NO EVENT"): matched by name only."""
 SANCTIONED: Final = frozenset({"CU", "IR", "KP", "SY", "RU", "BY"})
 
 
+def _region_code(region: str) -> str:
+    """A region as a profile gives it ("DE", "Germany", "european union") -> its code where known."""
+    low = region.strip().lower()
+    for code, names in REGION_NAMES.items():
+        if low == code.lower() or low in names:
+            return code
+    return region
+
+
 def _region_aliases(region: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    region = _region_code(region)
     regions = {region}
     if region in EU_MEMBERS:
-        regions |= {"EU"}
+        regions |= {"EU", "EEA"}
+    if region in EEA_ONLY:
+        regions |= {"EEA"}
     names: tuple[str, ...] = ()
-    codes: tuple[str, ...] = (region,)
+    codes: tuple[str, ...] = ()
     for r in regions:
         names += REGION_NAMES.get(r, (region.lower(),) if len(region) > 3 else ())
         codes += REGION_CODES.get(r, (r,))
-    return names, codes
+    codes = tuple(c for c in dict.fromkeys(codes) if c not in _WORDLIKE_CODES)
+    return tuple(dict.fromkeys(names)), codes
 
 
 def _region_named(text: str, region: str) -> bool:
     names, codes = _region_aliases(region)
     low = text.lower()
+    for other in _NOT_THIS_REGION.get(_region_code(region), ()):
+        low = low.replace(other, " ")
     return any(_mentions(low, n) for n in names) or any(
         re.search(rf"(?<![A-Za-z]){re.escape(code)}(?![A-Za-z])", text) for code in codes
     )
@@ -507,10 +594,13 @@ def _inherited(source: str | None) -> str:
     return ""
 
 
+_INHERITED_NOTE: Final = re.compile(r"^inherited from \S+ \(([^)]*)\)")
+
+
 def _apply_rule(term: Term, ctx: _Context) -> list[_Outcome]:
     rule = RULES.get(term.key)
     if rule is None:
-        return []
+        return [_low_certainty(term)] if _doubtful_own(term) else []
     if not valid_value(term.key, term.value):
         return [Reason("unclear", f"The term {term.key} could not be read (value {term.value!r}): read the clause.",
                        term.key, list(term.evidence), term.source)]
@@ -521,15 +611,30 @@ def _apply_rule(term: Term, ctx: _Context) -> list[_Outcome]:
         o.source = term.source
         where = _inherited(term.source)
         if not term.evidence and term.note:
-            where += f" [{term.note}]"  # no quoted clause (e.g. a closed API's terms): say where it comes from
+            # no quoted clause (e.g. a closed API's terms): say where it comes from, naming the ancestor once
+            note = _INHERITED_NOTE.sub(r"\1", term.note) if where else term.note
+            where += f" [{note}]"
         if isinstance(o, Reason):
             o.message += where
         else:
             o.duty += where
-    if outcomes and term.certainty == "low":
-        outcomes.append(Reason("unclear", f"The term {term.key} was read with low certainty and matters for this "
-                               "use: read the quoted clause.", term.key, list(term.evidence), term.source))
+    if (outcomes and term.certainty == "low") or _doubtful_own(term):
+        outcomes.append(_low_certainty(term))
     return outcomes
+
+
+def _doubtful_own(term: Term) -> bool:
+    """A term of the model's own licence read with low certainty: this copy differs around the clause,
+    so the use cannot be promised whatever the clause says. (An ancestor's or a data set's doubtful term
+    counts only where it changes the answer: a disputed share-alike on training data must not cloud
+    every use of every model trained on it.)"""
+    return term.certainty == "low" and not (term.source or "").startswith("lineage:")
+
+
+def _low_certainty(term: Term) -> Reason:
+    """A clause read with low certainty (the copy differs where it should be): nobody can promise the use."""
+    return Reason("unclear", f"The term {term.key} was read with low certainty: read the quoted clause.",
+                  term.key, list(term.evidence), term.source)
 
 
 _INHERITED_SUFFIX: Final = re.compile(r" \(inherited from [^)]*\)")
@@ -567,6 +672,14 @@ def _merge_reasons(reasons: Iterable[Reason]) -> list[Reason]:
     return list(merged.values())
 
 
+_KIND_DUTIES: Final[dict[str, str]] = {
+    "restricted-model": "follow the use restrictions of {id!r} (read the licence)",
+    "non-commercial": "use it for non-commercial purposes only, as {id!r} allows (read the licence)",
+    "research-only": "use it for research only, as {id!r} allows (read the licence)",
+    "proprietary": "follow the terms of {id!r} (read them)",
+}
+
+
 def evaluate(
     terms: Sequence[Term],
     licenses: Sequence[LicenseMatch] | Sequence[str],
@@ -591,9 +704,9 @@ def evaluate(
         for o in _apply_rule(term, ctx):
             (reasons if isinstance(o, Reason) else duties).append(o)  # type: ignore[arg-type]
     if not duties:
-        # A restricted model licence always restricts use: never a bare "allowed" for one.
-        duties += [Duty(f"follow the use restrictions of {lic.id!r} (read the licence)", source=lic.id)
-                   for lic in lics if lic.kind == "restricted-model"]
+        # A restrictive licence always restricts use: never a bare "allowed" for one.
+        duties += [Duty(_KIND_DUTIES[lic.kind].format(id=lic.id), source=lic.id)
+                   for lic in lics if lic.kind in _KIND_DUTIES]
     duties = _merge_duties(duties)
     reasons = _merge_reasons(reasons)
     level: VerdictLevel = "conditions" if duties else "allowed"
@@ -611,14 +724,18 @@ _MULTIMODAL_TAGS: Final = frozenset({
 _MULTIMODAL_ID: Final = re.compile(r"vision|(?<![a-z])vl(?![a-z])|llava|llama-?4|multimodal|omni", re.I)
 
 
-def multimodal_from_facts(facts: ModelFacts | None, model_id: str | None = None) -> bool | None:
-    """Whether a model takes more than text, from its tags, pipeline tag or id; None when unknown."""
+def multimodal_from_facts(
+    facts: ModelFacts | None, model_id: str | None = None, ancestors: Sequence[str] = ()
+) -> bool | None:
+    """Whether a model takes more than text, from its tags, pipeline tag, id or its base models' ids
+    (a fine-tune of a vision model keeps its vision weights); None when unknown."""
     tags = {t.lower() for t in (facts.tags if facts else [])}
     pipeline = str((facts.card_data if facts else {}).get("pipeline_tag") or "").lower()
     if tags & _MULTIMODAL_TAGS or pipeline in _MULTIMODAL_TAGS:
         return True
     ident = model_id or (facts.model_id if facts else None) or ""
-    if ident and _MULTIMODAL_ID.search(ident):
+    bases = [*ancestors, *(facts.base_models if facts else [])]
+    if any(_MULTIMODAL_ID.search(i) for i in [ident, *bases] if i):
         return True
     if pipeline in {"text-generation", "text2text-generation", "fill-mask", "feature-extraction",
                     "sentence-similarity", "text-classification", "token-classification"}:
@@ -630,5 +747,6 @@ def evaluate_result(result: CheckResult, profile: Profile, kb: KnowledgeBase | N
     """The verdict for one `check` result (its effective terms, licences and lineage)."""
     if result.error is not None:
         return Verdict("unclear", profile.name, [Reason("unclear", f"The model could not be checked: {result.error}")])
+    ancestors = [n.id for n in result.lineage if n.depth > 0]
     return evaluate(result.terms, result.license.licenses, profile, kb, result.lineage,
-                    multimodal=multimodal_from_facts(result.facts, result.model_id))
+                    multimodal=multimodal_from_facts(result.facts, result.model_id, ancestors))
