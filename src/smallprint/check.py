@@ -20,7 +20,9 @@ from smallprint.evaluators.lineage import (
     AncestorResolver,
     CatalogResolver,
     ChainResolver,
+    base_evidence,
     build_lineage,
+    infer_relation,
 )
 from smallprint.evaluators.resolve import WEAK_PLACES, Resolution, resolve_license
 from smallprint.kb import KnowledgeBase, LicenseEntry, default_kb
@@ -126,7 +128,7 @@ def check_facts(
     findings.extend(res.findings)
     findings.extend(lineage.findings)
     findings.extend(
-        findings_for(facts, declared, lineage.nodes, kb, declared_evidence=evidence, inferred=lineage.inferred_from_name)
+        findings_for(facts, declared, lineage.nodes, kb, declared_evidence=evidence, inferred=lineage.inferred)
     )
     findings.extend(_skipped_generation(facts, catalog, lineage.inferred_from_name))
     if res.winner is not None and res.winner.claim.where.startswith(WEAK_PLACES):
@@ -154,6 +156,8 @@ def _skipped_generation(facts: ModelFacts, catalog: CatalogResolver, inferred: b
     """A conversion's card that copied the upstream card's own base_model skips one generation."""
     if inferred or not facts.base_models or not facts.model_id or catalog.kb.model(facts.model_id):
         return []
+    if not _looks_converted(facts):
+        return []  # a fine-tune may well carry its parent's name: only copies inherit the card verbatim
     named = catalog.infer_from_name(facts.model_id)
     if named is None or any(b.lower() in (named.id.lower(), *(a.lower() for a in named.aliases)) for b in facts.base_models):
         return []
@@ -166,9 +170,14 @@ def _skipped_generation(facts: ModelFacts, catalog: CatalogResolver, inferred: b
             "warning",
             f"base_model says {', '.join(facts.base_models)}, but the name names {named.id}, a child of it: "
             "the card may have copied its upstream's own base_model and skipped a generation",
-            [],
+            [base_evidence(facts, facts.base_models[0])],
         )
     ]
+
+
+def _looks_converted(facts: ModelFacts) -> bool:
+    """A quantization or format conversion: said so, GGUF weights, or a quantization word in the name."""
+    return infer_relation(facts, facts.base_models) == "quantized"
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

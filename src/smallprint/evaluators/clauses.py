@@ -254,7 +254,10 @@ NONCOMMERCIAL = _rx(
     r"|research purposes only|for non ?commercial purposes|for noncommercial purposes"
     r"|for purposes other than commercial|(?:non ?commercial )?non revenue generating research purposes"
     r"|for (?:\w+ ){0,3}non ?commercial (?:\w+ ){0,2}(?:purposes?|uses?|research)\b|for non ?commercial research"
-    r"|(?:evaluation|academic|personal|educational|testing) (?:and (?:\w+ ))?(?:purposes? |use |uses )?only)"
+    r"|(?:evaluation|academic|personal|educational|testing) (?:and (?:\w+ ))?(?:purposes? |use |uses )?only"
+    r"|(?:primarily )?(?:intended for or )?directed towards? commercial advantage"
+    r"|any non ?commercial purpose is a permitted purpose"
+    r"|(?:solely|only|exclusively|restricted) (?:\w+ ){0,3}(?:to|for) (?:members of )?academic (?:institutions?|purposes?|use|research))"
 )
 RESEARCH_ONLY = _rx(
     r"\b(?:research purposes only|research use only|for (?:academic |non ?commercial )?research (?:and evaluation )?(?:purposes? |use )?only"
@@ -669,14 +672,17 @@ COMMERCIAL_GRANT = _rx(
 PERMIT = _rx(r"\b(?:may|permitted|allowed|free|grants?|granted|including|rights? to|can|authori[sz]ed)\b")
 _COMMERCIAL = r"(?:commercial\w*|for profit)"
 COMMERCIAL_RESTRICTED = _rx(
-    rf"\b{NEG}\b(?: \w+){{0,8}} {_COMMERCIAL}\b|\bnon ?commercial\b|\bnoncommercial\b"
+    rf"\b{NEG}\b(?: \w+){{0,8}} {_COMMERCIAL}\b|\bnon ?commercial(?:ly)?\b|\bnoncommercial(?:ly)?\b"
     rf"|\b{_COMMERCIAL}(?: \w+){{0,8}} (?:requires?|required|contact|request|obtain|purchase|approval|permission|authori[sz]ation"
     r"|consent|register|registration|subscribe|subscription|membership|separate|(?:permitted|allowed) only|only (?:for|if|with|by|to))\b"
     rf"|\b(?:requires?|required|need|needs|obtain|purchase|contact|request|separate|written|prior|apply for)(?: \w+){{0,4}} {_COMMERCIAL}\b"
+    rf"|\b{_COMMERCIAL}(?: \w+){{0,4}} (?:trial|time limit|limited time|limited period)\b|\b(?:trial|time limit)(?: \w+){{0,6}} {_COMMERCIAL}\b"
+    rf"|\b(?:excluded|prohibited|restricted|forbidden) (?:purpose|use)s?\b(?: \w+){{0,6}} {_COMMERCIAL}\b"
 )
 SALE_RESTRICTED = _rx(
     r"\b(?:may not|shall not|will not|must not|cannot|can not|not permitted to|prohibited from|not allowed to)"
     r" (?:\w+ ){0,4}(?:sell|resell|monetiz\w*|charge (?:a )?fees?|offer (?:\w+ ){0,4}(?:paid|for a fee))\b"
+    r"|\b(?:does not|do not|shall not|will not) grant (?:\w+ ){0,6}rights? to (?:\w+ ){0,2}sell\b"
 )
 BROAD_GRANT = _rx(
     r"\b(?:worldwide|world wide|perpetual|irrevocable|royalty free|no charge)\b(?: \w+){0,30} (?:license|licence|right|rights)\b(?: \w+){0,10} (?:to )?(?:use|reproduce|exercise)\b"
@@ -690,12 +696,61 @@ UNREAD_THRESHOLD = _rx(
     r"|\b(?:annual|yearly|gross) revenues?\b(?: \w+){0,12} (?:more than|greater than|exceed\w*|over|above|at least)\b"
     r"|\b(?:more than|greater than|exceed\w*|over|above|at least)\b(?: \w+){0,8} (?:annual|yearly|gross) revenues?\b"
 )
+REVERSE_GRANT = _rx(
+    r"\b(?:you|licensee|recipient|customer|user|subscriber|developer|publisher|partner)s? (?:hereby )?(?:\w+ ){0,2}(?:grant|grants|give|gives|assign|assigns|agree to grant)\b"
+    r"|\bfeedback\b|\byour (?:content|contributions?|submissions?|suggestions?|comments|ideas|data)\b"
+    r"|\byou (?:transmit|post|submit|provide|send|upload)\b"
+)
+"""A grant that runs to the licensor (feedback, contributions): it says nothing of the user's rights."""
+NOT_A_GRANT = _rx(
+    r"\bexport\w*\b|\bprohibited by (?:these|applicable|such) laws\b|\bmerchantability\b|\bwithout warrant"
+    rf"|\b{NEG}\b(?: \w+){{0,20}} for any purpose\b|\bfor any purpose (?:other than|not expressly|except)\b"
+    r"|\bif you (?:want|wish|intend) to use\b|\bnot (?:responsible|obligated|liable)\b|\brelease\w* (?:\w+ ){0,3}from\b|\bconfidential"
+    r"|\bwithout (?:the )?(?:\w+ ){0,3}(?:written )?(?:permission|consent)\b|\bwarrant(?:y|ies)\b|\bcommercially reasonable\b|\bresponsible for determining\b"
+    rf"|\b(?:{NEG}|agree not to)\b(?: \w+){{0,15}} (?:sell|resell)\b|\b(?:rent|lease|lend|loan)\b"
+    r"|\bpatent (?:licen[cs]e|claims|rights)\b|\bunder (?:the |any |its )?(?:licensed )?patents?\b"
+)
+"""Clauses where 'any purpose' or 'sell' is not a grant: warranty disclaimers, export law, negations."""
+LIMITED_PURPOSE = _rx(
+    r"\b(?:evaluation|evaluating|evaluate|trial|testing purposes|test purposes|design development and testing"
+    r"|(?:sole|limited|exclusive|only) purpose|solely (?:for|to|in|with|on)|in conjunction with|for use (?:with|on|in)"
+    r"|non ?competitive|internal (?:use|purposes|business)|internally|personal use|development purposes)\b"
+)
+USE_ONLY = _rx(r"\b(?:use|using) (?:\w+ ){0,4}only (?:to|with|for|in|on)\b|\bonly (?:to|for) (?:interface|use) with\b")
+"""Anywhere in the text: use allowed only with or for something (the vendor's hardware or service)."""
+"""A grant narrowed to a purpose (evaluation, use with the vendor's hardware): not a plain commercial grant."""
+SERVICE_RESTRICTED = _rx(
+    r"\b(?:may not|must not|shall not|not permitted to|cannot|will not)\b(?: \w+){0,10} (?:hosted|managed|saas|software as a service) (?:service|offering)?"
+)
+ELIGIBLE_USERS = _rx(
+    r"\b(?:user|licensee|you) (?:is|are|must be) (?:one of the following|an? (?:individual|non ?profit|educational))"
+    r"|\b(?:only|solely) (?:by|to|for) (?:individuals|non ?profit|not for profit|educational|academic)\b"
+)
+"""Who may use it at all (individuals, non-profits): commercial users are left out."""
 _BOTH_WAYS = _rx(r"\b(?:non ?commercial or commercial|commercial (?:or|and) non ?commercial|commercial (?:or|and) noncommercial)\b")
 
 
 def _plain(c: Clause) -> str:
     """A clause with "commercial or non-commercial" (a grant both ways) taken out."""
     return _BOTH_WAYS.sub(" ", c.text)
+
+
+PROHIBITION_INTRO = _rx(
+    r"\b(?:may not|shall not|must not|will not|agree not to|not permitted to|prohibited from|not to)\b(?: \w+){0,12}$"
+)
+"""A clause that opens a list of prohibitions ("You may not:"): the items after it are no grants."""
+
+
+def _grants_to_user(c: Clause, doc: Document | None = None) -> bool:
+    """A clause that could grant the user a right: not a grant to the licensor, a disclaimer
+    or export clause, nor an item of a list of prohibitions."""
+    if REVERSE_GRANT.search(c.text) or NOT_A_GRANT.search(c.text):
+        return False
+    if doc is not None:
+        before = doc.clauses[max(0, c.index - 4) : c.index]
+        if any(PROHIBITION_INTRO.search(b.text) for b in before):
+            return False
+    return True
 
 
 def commercial_use(doc: Document, hits: dict[str, RuleHit]) -> RuleHit | None:
@@ -711,17 +766,29 @@ def commercial_use(doc: Document, hits: dict[str, RuleHit]) -> RuleHit | None:
     if limits:
         where = [c for h in limits for c in h.clauses]
         return _hit("commercial-use", False, "medium", where)
-    restricted = [c for c in doc.clauses if COMMERCIAL_RESTRICTED.search(_plain(c))]
-    explicit = [c for c in doc.matching(COMMERCIAL_GRANT) if PERMIT.search(c.text) and c not in restricted]
+    restricted = [c for c in doc.clauses if COMMERCIAL_RESTRICTED.search(_plain(c)) and not REVERSE_GRANT.search(c.text)]
+    restricted += [c for c in doc.matching(ELIGIBLE_USERS) if c not in restricted]
+    explicit = [
+        c for c in doc.matching(COMMERCIAL_GRANT)
+        if PERMIT.search(c.text) and c not in restricted and _grants_to_user(c, doc) and not LIMITED_PURPOSE.search(c.text)
+    ]
     if restricted:
         if explicit:
             return _hit("commercial-use", "conditional", "low", restricted, "commercial use is subject to a condition; read the quoted clause")
         return _hit("commercial-use", False, "low", restricted, "commercial use appears to need permission; read the quoted clause")
     if doc.matching(SALE_RESTRICTED):
         return None  # selling is restricted in a way the rules cannot weigh: stay silent
+    service = doc.matching(SERVICE_RESTRICTED)
+    if service:
+        return _hit("commercial-use", "conditional", "low", service, "offering it as a hosted service is restricted; read the quoted clause")
+    limited = [c for c in doc.matching(BROAD_GRANT) + doc.matching(COMMERCIAL_GRANT) if LIMITED_PURPOSE.search(c.text) and _grants_to_user(c, doc)]
     if explicit:
+        if limited:
+            return _hit("commercial-use", "conditional", "low", limited, "a grant is limited to a purpose; read the quoted clauses")
         return _hit("commercial-use", True, "medium", explicit)
-    broad = doc.matching(BROAD_GRANT)
+    if limited or doc.first(USE_ONLY):
+        return None  # a grant for a narrow purpose only: the rules cannot tell whether that use may be commercial
+    broad = [c for c in doc.matching(BROAD_GRANT) if _grants_to_user(c, doc)]
     if broad:
         return _hit("commercial-use", True, "low", broad, "a broad grant with no commercial carve-out found; read the quoted grant")
     return None

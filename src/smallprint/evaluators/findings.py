@@ -81,6 +81,8 @@ def conflict_reason(declared: LicenseEntry, ancestor: LicenseEntry) -> str | Non
     """Why declaring `declared` on a derivative of a model under `ancestor` is wrong, or None."""
     if declared.id == ancestor.id or is_permissive(ancestor):
         return None
+    if declared.kind == "family" and declared.family == ancestor.family:
+        return None  # "openrail" may well mean the base's own OpenRAIL licence: unclear, not a conflict
     if declared.family == ancestor.family and declared.family not in GENERIC_FAMILIES:
         return f"{declared.id} is another version of the {ancestor.family} licence than the base's {ancestor.id}"
     if is_permissive(declared) or declared.kind in ("osi-code", "open-data"):
@@ -148,9 +150,14 @@ def binding_licences(nodes: list[LineageNode], kb: KnowledgeBase) -> dict[str, l
 
 def conflict_findings(
     root: LineageNode, declared: list[str], bindings: dict[str, list[Binding]], kb: KnowledgeBase,
-    evidence: list[Evidence], inferred: bool,
+    evidence: list[Evidence], inferred: bool, depth: dict[str, int] | None = None,
 ) -> list[Finding]:
-    """`license-conflicts-with-base` for each parent whose binding licence the declaration contradicts."""
+    """`license-conflicts-with-base` for each parent whose binding licence the declaration contradicts.
+
+    When an intermediate ancestor mislabelled the version of its own base's licence, a
+    derivative that declares the upstream version is right, not in conflict with the label.
+    """
+    depth = depth or {}
     out: list[Finding] = []
     parent_bindings: list[Binding] = []
     for p in root.parents:
@@ -165,6 +172,8 @@ def conflict_findings(
         for b in parent_bindings:
             a = kb.get(b.license_id)
             if a is None or (_org(root.id) and _org(root.id) == _org(b.origin)):
+                continue
+            if _upstream_version_declared(d, a, b, parent_bindings, depth):
                 continue
             why = conflict_reason(d, a)
             if why:
@@ -182,9 +191,19 @@ def conflict_findings(
     return out
 
 
+def _upstream_version_declared(
+    d: LicenseEntry, a: LicenseEntry, b: Binding, bindings: list[Binding], depth: dict[str, int],
+) -> bool:
+    """The declared licence is the same family's version a further-upstream licensor chose."""
+    if a.family != d.family or a.family in GENERIC_FAMILIES:
+        return False
+    here = depth.get(b.origin.lower(), 0)
+    return any(x.license_id == d.id and depth.get(x.origin.lower(), 0) > here for x in bindings)
+
+
 def _conflict(root: LineageNode, d: LicenseEntry, b: Binding, why: str, evidence: list[Evidence], inferred: bool) -> Finding:
     sev: Any = "error" if is_permissive(d) else "warning"
-    how = " (base inferred from the model name)" if inferred else ""
+    how = " (lineage partly inferred from model names)" if inferred else ""
     msg = f"{root.id} declares {d.id} but descends from {b.origin} under {b.license_id}{how}: {why}"
     return Finding("license-conflicts-with-base", sev, msg, list(evidence))
 
@@ -380,7 +399,8 @@ def findings_for(
     bindings = binding_licences(nodes, kb)
     out: list[Finding] = []
     if nodes:
-        out.extend(conflict_findings(nodes[0], declared, bindings, kb, declared_evidence or [], inferred))
+        depth = {n.id.lower(): n.depth for n in nodes}
+        out.extend(conflict_findings(nodes[0], declared, bindings, kb, declared_evidence or [], inferred, depth))
         if (facts.model_id or facts.name) and not inferred:
             out.extend(naming_findings(nodes, bindings, kb, facts.model_id or facts.name))
     out.extend(noncommercial_data_findings(facts, declared, kb))

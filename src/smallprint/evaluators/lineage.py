@@ -24,6 +24,7 @@ __all__ = [
     "CatalogResolver",
     "ChainResolver",
     "Lineage",
+    "base_evidence",
     "build_lineage",
     "declared_bases",
     "infer_relation",
@@ -121,11 +122,22 @@ class CatalogResolver:
             # roots first: a re-upload sharing an upstream's name must not win over the upstream
             for m in sorted(self.kb.models.values(), key=lambda m: len(m.base_models)):
                 for full in (m.id, *m.aliases):
-                    short = full.split("/")[-1].lower()
-                    if len(short) >= 8 and any(c.isdigit() for c in short):
-                        names.setdefault(short, m.id)
+                    for short in _name_forms(full):
+                        if len(short) >= 8 and any(c.isdigit() for c in short):
+                            names.setdefault(short, m.id)
             self._names = sorted(names.items(), key=lambda kv: -len(kv[0]))
         return self._names
+
+
+def _name_forms(full_id: str) -> list[str]:
+    """A catalogued name as re-uploads write it: whole, and without the publisher's brand prefix
+    (`meta-llama/Meta-Llama-3-8B` is re-uploaded as `llama-3-8b`)."""
+    org, _, name = full_id.lower().rpartition("/")
+    forms = [name]
+    words = [w for w in re.split(r"[-_.]", org) if w]
+    if len(words) >= 2 and name.startswith("-".join(words) + "-"):  # the name repeats a two-word org
+        forms.append(name[len(words[0]) + 1 :])
+    return forms
 
 
 class ChainResolver:
@@ -151,12 +163,18 @@ def normalize_base_id(raw: str) -> tuple[str | None, str | None]:
     Accepts Hub ids, Hub URLs, HF cache folders (`models--org--name`) and local paths
     ending in `org/name` (what training scripts write into cards).
     """
-    value = raw.strip().strip("'\"")
+    value = raw.strip().strip("'\"").strip()
     if HUB_ID.match(value):
         return value, None
     m = _HF_URL.match(value)
-    if m and HUB_ID.match(m.group("id")):
-        return m.group("id"), None
+    if m:
+        mid, rev = _split_revision(m.group("id"))
+        if HUB_ID.match(mid):
+            return mid, (f"base model {value!r} pins a revision; the Hub links base_model by bare id" if rev else None)
+    mid, rev = _split_revision(value.rstrip("/"))
+    if HUB_ID.match(mid):
+        why = f"pins a revision ({rev!r})" if rev else "ends in '/'"
+        return mid, f"base model {value!r} {why}; the Hub links base_model by bare id only: read as {mid}"
     m = _CACHE_DIR.search(value)
     if m:
         cand = f"{m.group('org')}/{m.group('name')}"
@@ -169,6 +187,12 @@ def normalize_base_id(raw: str) -> tuple[str | None, str | None]:
             return cand, f"base model {value!r} is a local path, not a Hub id; read as {cand}"
         return None, f"base model {value!r} is a local path, not a Hub id"
     return None, f"base model {value!r} is not a Hub id"
+
+
+def _split_revision(value: str) -> tuple[str, str | None]:
+    """`org/name@rev` -> (`org/name`, `rev`); a value without `@` is returned whole."""
+    head, sep, rev = value.partition("@")
+    return (head, rev or None) if sep else (value, None)
 
 
 def _gguf_bases(metadata: dict[str, Any]) -> list[str]:
@@ -192,8 +216,12 @@ def _gguf_bases(metadata: dict[str, Any]) -> list[str]:
     return out
 
 
-def declared_bases(facts: ModelFacts) -> tuple[list[str], list[Finding]]:
-    """The parents the model states, de-duplicated and repaired where they are paths or URLs."""
+def declared_bases(facts: ModelFacts, catalog: CatalogResolver | None = None) -> tuple[list[str], list[Finding]]:
+    """The parents the model states, de-duplicated and repaired where they are paths or URLs.
+
+    With a catalog, a value that is no Hub id (a bare name, a local folder) is read as the
+    catalogued model it names, and the finding says so.
+    """
     raw = list(facts.base_models)
     adapter = facts.metadata.get("adapter")
     if isinstance(adapter, dict) and isinstance(adapter.get("base_model_name_or_path"), str):
@@ -204,19 +232,65 @@ def declared_bases(facts: ModelFacts) -> tuple[list[str], list[Finding]]:
     if "base_model" in facts.card_data and not facts.card_data.get("base_model"):
         findings.append(
             Finding("broken-metadata", "warning", "base_model is present but empty: the card names no parent",
-                    [Evidence(facts.card_path, 0, 0, f"base_model: {facts.card_data.get('base_model')!r}")])
+                    [base_evidence(facts, "base_model")])
         )
     reported: set[str] = set()
     for value in raw:
         mid, problem = normalize_base_id(value)
+        if problem and catalog is not None and (mid is None or catalog.kb.model(mid) is None):
+            named = catalog.infer_from_name(re.split(r"[/\\]+", value.strip().rstrip("/\\"))[-1])
+            if named is not None:
+                mid, problem = named.id, f"{problem}; read as the catalogued {named.id}, which it names"
         if problem and value not in reported:
             reported.add(value)
-            findings.append(
-                Finding("broken-metadata", "warning", problem, [Evidence(facts.card_path, 0, 0, f"base_model: {value}")])
-            )
+            findings.append(Finding("broken-metadata", "warning", problem, [base_evidence(facts, value)]))
         if mid and mid.lower() not in {o.lower() for o in out}:
             out.append(mid)
     return out, findings
+
+
+def base_evidence(facts: ModelFacts, value: str) -> Evidence:
+    """Where a base model value is written: its card line, else the adapter config or weight file."""
+    located = _line_with(facts.card_text or "", value)
+    if located:
+        return Evidence(facts.card_path, located[0], located[0], located[1])
+    adapter = facts.metadata.get("adapter")
+    if isinstance(adapter, dict) and adapter.get("base_model_name_or_path") == value and adapter.get("file"):
+        file = str(adapter["file"])
+        try:
+            located = _line_with(Path(file).read_text(encoding="utf-8", errors="replace")[:1_000_000], value)
+        except OSError:
+            located = None
+        line, quote = located or (0, f"base_model_name_or_path: {value}")
+        return Evidence(file, line, line, quote)
+    gguf = facts.metadata.get("gguf")
+    if isinstance(gguf, dict):
+        for weights, meta in gguf.items():
+            if isinstance(meta, dict) and value in str(meta.get("base_models")):
+                return Evidence(str(weights), 0, 0, f"general.base_model = {value}")
+    line = _card_key_line(facts.card_text or "", "base_model")
+    where = facts.card_path
+    if where is None and facts.origin == "catalog" and facts.license_claims:
+        where, line = facts.license_claims[0].evidence.file, facts.license_claims[0].evidence.start_line
+    return Evidence(where or facts.target, line, line, f"base_model: {value}")
+
+
+def _line_with(text: str, value: str) -> tuple[int, str] | None:
+    """The first line holding `value` (1-based) and the line itself, or None."""
+    needle = value.strip()
+    if not needle:
+        return None
+    for i, line in enumerate(text.split("\n")[:5000], 1):
+        if needle in line:
+            return i, line.strip()[:500]
+    return None
+
+
+def _card_key_line(text: str, key: str) -> int:
+    for i, line in enumerate(text.split("\n")[:5000], 1):
+        if line.startswith(f"{key}:"):
+            return i
+    return 0
 
 
 def infer_relation(facts: ModelFacts, parents: list[str]) -> str | None:
@@ -245,6 +319,12 @@ class Lineage:
     findings: list[Finding] = field(default_factory=list)
     facts: dict[str, ModelFacts] = field(default_factory=dict)
     inferred_from_name: bool = False
+    inferred_edges: list[tuple[str, str]] = field(default_factory=list)  # (unresolved ancestor, parent its name names)
+
+    @property
+    def inferred(self) -> bool:
+        """Some edge rests on a name, not on metadata."""
+        return self.inferred_from_name or bool(self.inferred_edges)
 
     def node(self, model_id: str) -> LineageNode | None:
         return next((n for n in self.nodes if n.id.lower() == model_id.lower()), None)
@@ -256,8 +336,8 @@ class Lineage:
 LicenseOf = Callable[[ModelFacts], tuple[str | None, str | None]]
 
 
-def _parents_of(facts: ModelFacts) -> tuple[list[str], list[Finding]]:
-    return declared_bases(facts)
+def _parents_of(facts: ModelFacts, catalog: CatalogResolver | None = None) -> tuple[list[str], list[Finding]]:
+    return declared_bases(facts, catalog)
 
 
 def build_lineage(
@@ -275,7 +355,7 @@ def build_lineage(
     """
     out = Lineage()
     root_id = facts.model_id or facts.name or facts.target
-    parents, problems = _parents_of(facts)
+    parents, problems = _parents_of(facts, catalog)
     out.findings.extend(problems)
     if not parents and catalog is not None:
         own = catalog.kb.model(facts.model_id) if facts.model_id else None
@@ -297,7 +377,7 @@ def build_lineage(
     while queue:
         mid, depth, rel, path = queue.popleft()
         if mid.lower() in (p.lower() for p in path):
-            out.findings.append(_cycle(path + [mid], facts))
+            out.findings.append(_cycle(path + [mid], out.facts.get(path[-1].lower(), facts)))
             continue
         if out.node(mid) is not None:
             continue  # shared ancestor of a merge: already walked
@@ -308,14 +388,22 @@ def build_lineage(
             continue
         got = resolver.resolve(mid)
         if got is None:
-            out.nodes.append(LineageNode(mid, None, None, rel, depth, [], resolved_from="missing"))
-            out.findings.append(_missing(mid, path[-1], resolver, facts))
+            named = _named_upstream(mid, resolver, catalog)
+            node = LineageNode(mid, None, None, rel, depth, [named.id] if named else [], resolved_from="missing")
+            out.nodes.append(node)
+            out.findings.append(_missing(mid, path[-1], resolver, out.facts.get(path[-1].lower(), facts), named))
+            if named is not None:
+                node.evidence.append(Evidence(None, 0, 0, f"parent {named.id} inferred from the name {mid!r}"))
+                out.inferred_edges.append((mid, named.id))
+                queue.append((named.id, depth + 1, "quantized" if _QUANT.search(mid) else None, path + [mid]))
             continue
-        got_parents, _ = _parents_of(got)
+        got_parents, _ = _parents_of(got, catalog)
         lid, lname = license_of(got)
         ev = [c.evidence for c in got.license_claims[:1]]
         out.nodes.append(LineageNode(mid, lid, lname, rel, depth, got_parents, resolved_from=_origin(got), evidence=ev))
         out.facts[mid.lower()] = got
+        if lid is None:
+            out.findings.append(_unlicensed_ancestor(mid, path[-1], got, out.facts.get(path[-1].lower(), facts)))
         child_rel = infer_relation(got, got_parents)
         for p in got_parents:
             queue.append((p, depth + 1, child_rel, path + [mid]))
@@ -331,22 +419,53 @@ def _cycle(path: list[str], facts: ModelFacts) -> Finding:
         "broken-metadata",
         "warning",
         "base_model chain forms a cycle: " + " -> ".join(path),
-        [Evidence(facts.card_path, 0, 0, f"base_model: {path[-1]}")],
+        [base_evidence(facts, path[-1])],
     )
 
 
-def _missing(mid: str, child: str, resolver: AncestorResolver, facts: ModelFacts) -> Finding:
+def _unlicensed_ancestor(mid: str, child: str, got: ModelFacts, facts: ModelFacts) -> Finding:
+    """An ancestor that was found but names no licence we know: its terms are unknown, not absent."""
+    gated = next((f.message for f in got.findings if f.code == "gated"), None)
+    why = gated or ("its metadata names no known licence" if got.license_claims else "it declares no licence")
+    return Finding(
+        "ancestor-unresolved",
+        "info",
+        f"base model {mid} (parent of {child}) was found but its licence could not be read: {why}; "
+        "what it allows is unknown here",
+        [base_evidence(facts, mid)],
+    )
+
+
+def _named_upstream(mid: str, resolver: AncestorResolver, catalog: CatalogResolver | None) -> CatalogModel | None:
+    """The catalogued model an unreadable ancestor's name names (re-uploads keep the name), if any."""
+    if catalog is None or bool(getattr(resolver, "known_missing", lambda _id: False)(mid)):
+        return None
+    named = catalog.infer_from_name(mid)
+    return named if named is not None and named.id.lower() != mid.lower() else None
+
+
+def _missing(
+    mid: str, child: str, resolver: AncestorResolver, facts: ModelFacts, named: CatalogModel | None = None
+) -> Finding:
     gone = bool(getattr(resolver, "known_missing", lambda _id: False)(mid))
+    if named is not None:
+        return Finding(
+            "ancestor-unresolved",
+            "info",
+            f"base model {mid} (parent of {child}) is neither catalogued nor reachable; its name names "
+            f"{named.id}, taken as its parent, so {named.id}'s licence is assumed to reach {child}",
+            [base_evidence(facts, mid)],
+        )
     if gone:
         return Finding(
             "broken-metadata",
             "warning",
             f"{child} names base model {mid}, which does not exist: a dangling lineage edge",
-            [Evidence(facts.card_path, 0, 0, f"base_model: {mid}")],
+            [base_evidence(facts, mid)],
         )
     return Finding(
         "ancestor-unresolved",
         "info",
         f"base model {mid} (parent of {child}) is neither catalogued nor reachable: its licence is unknown here",
-        [Evidence(facts.card_path, 0, 0, f"base_model: {mid}")],
+        [base_evidence(facts, mid)],
     )

@@ -47,6 +47,9 @@ WEAK_PLACES = ("card:prose", "catalog")
 
 _SPLIT = re.compile(r"\s*(?:,|;|\bOR\b|\bAND\b|\bor\b|/)\s*")
 _LONG_TEXT = 300
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*://|^(?:www\.|huggingface\.co/|hf\.co/)", re.I)
+_NAME_PLACES = ("card:license_name", "card:license_link", "gguf:general.license.name", "gguf:general.license.link")
+_SPECIAL_PLACES = ("card:license", "gguf:general.license", "hub:tags", "bom:licenses")
 
 
 def claim_rank(where: str) -> int:
@@ -131,6 +134,8 @@ def _lookup(value: str, kb: KnowledgeBase, ev: Evidence, method: str) -> list[Li
     if entry is not None:
         return [match_from_entry(entry, method, ev)]
     out: list[LicenseMatch] = []
+    if _URL.match(value.strip()):
+        return out  # a link's path segments ("Qwen", "LICENSE") name no licence on their own
     parts = [p for p in _SPLIT.split(value.strip().strip("()")) if p]
     if len(parts) > 1:
         for part in parts:
@@ -145,7 +150,7 @@ def read_claim(claim: LicenseClaim, kb: KnowledgeBase) -> ClaimReading:
     value = claim.value.strip()
     if claim.result is not None and claim.result.licenses:
         return ClaimReading(claim, list(claim.result.licenses))
-    if claim.where == "card:license" and value.lower() in SPECIAL:
+    if claim.where in _SPECIAL_PLACES and value.lower() in SPECIAL:
         return ClaimReading(claim, [], special=value.lower() or "none")
     method = claim.where.split(":", 1)[0] if ":" in claim.where else claim.where
     if claim.where.startswith("file:") or len(value) > _LONG_TEXT:
@@ -213,7 +218,8 @@ def resolve_license(
     readings = [read_claim(c, kb) for c in facts.license_claims]
     path = facts.card_path or facts.target
     res = Resolution(result=LicenseResult(path=path), readings=readings)
-    known = [r for r in readings if r.matches]
+    policies = [r for r in readings if r.matches and all(m.kind == "use-policy" for m in r.matches)]
+    known = [r for r in readings if r.matches and r not in policies]  # a use policy grants nothing: not a licence
     weak = ("card:prose",) if facts.origin == "catalog" else WEAK_PLACES  # a catalog entry is its own declaration
     strong = [r for r in known if not r.claim.where.startswith(weak)]
     said_other = [r for r in readings if r.special == "other"]
@@ -234,6 +240,8 @@ def resolve_license(
             if r.claim.where != best.claim.where and not _same_licence(r.ids, res.license_ids):
                 res.findings.append(_disagreement(best, r))
     res.findings.extend(_name_beside_tag(readings))
+    if res.winner is not None:
+        res.findings.extend(_foreign_policies(policies, res, kb))
     if said_other and not strong:
         res.findings.append(_other_unresolved(said_other[0], readings))
     elif not strong and not said_other:
@@ -271,6 +279,29 @@ def _resolved_terms(res: Resolution, kb: KnowledgeBase, terms_of: Callable[[Lice
     return out
 
 
+def _foreign_policies(policies: list[ClaimReading], res: Resolution, kb: KnowledgeBase) -> list[Finding]:
+    """A shipped use policy belongs with the licences that incorporate it; beside another licence it
+    suggests the model is really under that one."""
+    out: list[Finding] = []
+    for r in policies:
+        owners = sorted(e.id for e in kb if any(m.id in e.incorporates for m in r.matches))
+        if not owners or set(owners) & set(res.license_ids) or res.winner is None:
+            continue
+        out.append(
+            Finding(
+                code="sources-disagree",
+                severity="warning",
+                message=(
+                    f"{r.claim.where} is {'/'.join(r.ids)}, the use policy of {', '.join(owners)}, but "
+                    f"{res.winner.claim.where} says {'/'.join(res.license_ids)}: the model may really be under "
+                    f"{owners[0]}"
+                ),
+                evidence=[res.winner.claim.evidence, r.claim.evidence],
+            )
+        )
+    return out
+
+
 def _name_beside_tag(readings: list[ClaimReading]) -> list[Finding]:
     """`license_name` belongs with `license: other`; beside a real tag naming something else it is broken."""
     tags = [r for r in readings if r.claim.where == "card:license" and r.matches]
@@ -290,7 +321,7 @@ def _name_beside_tag(readings: list[ClaimReading]) -> list[Finding]:
 
 
 def _other_unresolved(other: ClaimReading, readings: list[ClaimReading]) -> Finding:
-    hints = [r for r in readings if r.claim.where in ("card:license_name", "card:license_link")]
+    hints = [r for r in readings if r.claim.where in _NAME_PLACES]
     said = ", ".join(f"{r.claim.where.split(':')[1]}: {r.claim.value!r}" for r in hints) or "no license_name or license_link"
     prose = [r for r in readings if r.claim.where == "card:prose"]
     tail = f"; the card text mentions {prose[0].claim.value!r}" if prose else ""

@@ -35,8 +35,9 @@ FULL_TEXT_METHODS = frozenset({"exact", "fulltext"})
 """Matcher methods that find a copy of the licence text (others only name it: a reference, SPDX id, URL)."""
 LOOSE_VALUE_KEYS = frozenset({"acceptable-use-policy", "geographic", "field-of-use"})
 """Keys whose value is a description: two wordings of one clause agree when both say something."""
-MIN_UNCOVERED_WORDS = 40
-"""Text outside every known licence shorter than this (a header, a copyright line) is not read by rules."""
+MIN_UNCOVERED_WORDS = 8
+"""Text outside every known licence shorter than this (a title, a copyright line) is not read by rules;
+one short sentence after a licence ("for non-commercial use only") is."""
 
 
 def _kb_ref(entry_id: str) -> str:
@@ -222,6 +223,38 @@ def _named_terms(entry: LicenseEntry, kb: KnowledgeBase, m: LicenseMatch) -> lis
     return terms
 
 
+RESTRICTION_KEYS = frozenset(
+    {"non-commercial", "research-only", "user-threshold", "revenue-threshold", "no-training-other-models",
+     "field-of-use", "geographic", "commercial-use", "same-license", "use-restrictions-flow-down"}
+)  # fmt: skip
+"""What an added clause can take away: read by the rules in the passages a copy adds to a known licence."""
+
+
+def _added_clause_terms(m: LicenseMatch, nt: NormalizedText, path: str) -> list[Term]:
+    """Restrictions the copy adds to a known licence (an added or changed passage), read by the rules."""
+    out: list[Term] = []
+    for d in m.deviations:
+        if d.kind == "removed" or d.start_line is None or d.end_line is None:
+            continue
+        for t in extract_terms(nt, path, region=(d.start_line, d.end_line)):
+            if t.key not in RESTRICTION_KEYS or (t.key == "commercial-use" and t.value is True):
+                continue
+            t.note = f"added to this copy of {m.id} at lines {d.start_line}-{d.end_line}; " + (t.note or "read by clause rules")
+            out.append(t)
+    return out
+
+
+def _flag_overridden(terms: list[Term], added: list[Term], m: LicenseMatch) -> None:
+    """A known licence's 'commercial use allowed' is no longer sure when the copy adds a restriction."""
+    if not added:
+        return
+    where = ", ".join(f"{e.start_line}-{e.end_line}" for t in added for e in t.evidence[:1])
+    for t in terms:
+        if t.source == m.id and t.key == "commercial-use" and t.value is True:
+            t.certainty = "low"
+            t.note = f"the copy adds a clause that may restrict this (lines {where}); read it. " + (t.note or "")
+
+
 def _uncovered_lines(nt: NormalizedText, regions: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     """Runs of input lines, holding words, that no matched licence covers."""
     covered: set[int] = set()
@@ -271,7 +304,10 @@ def terms_for_result(matches: Sequence[LicenseMatch], text: NormalizedText, path
         region = (m.start_line, m.end_line)
         regions.append(region)
         if _holds_copy(m, text, kb, entry):
-            out.extend(terms_for_match(entry, text, path, kb=kb, region=region, deviations=m.deviations))
+            known = terms_for_match(entry, text, path, kb=kb, region=region, deviations=m.deviations)
+            added = _added_clause_terms(m, text, path)
+            _flag_overridden(known, added, m)
+            out.extend(known + added)
         else:
             out.extend(_named_terms(entry, kb, m))
     if not regions:

@@ -19,6 +19,8 @@ from smallprint.sources.yaml_guard import YamlProblem, load_bounded_yaml
 MAX_CARD_BYTES = 8 * 1024 * 1024
 _FENCE = re.compile(r"^---[ \t]*$")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
+_LIST_KEY_LINE = re.compile(r"^([A-Za-z_][\w-]{0,100})[ \t]*:[ \t]*(?:#.*)?$")
+_LIST_ITEM_LINE = re.compile(r"^[ \t]*-[ \t]+(\S.*)$")
 _SCALAR_LINE = re.compile(r"^([A-Za-z_][\w-]{0,100})[ \t]*:[ \t]*(\S.*)$")
 
 
@@ -59,21 +61,28 @@ def read_card(path: Path, label: str | None = None) -> Card:
     """Read and parse a card file; unreadable or oversized files raise InputError."""
     file = label or str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_CARD_BYTES:
-            raise InputError(f"{file}: model card larger than {MAX_CARD_BYTES // (1024 * 1024)} MB")
-        data = path.read_bytes()
+        with path.open("rb") as f:
+            data = f.read(MAX_CARD_BYTES + 1)
     except OSError as exc:
         raise InputError(f"{file}: cannot read model card ({exc.strerror or exc})") from exc
+    cut = len(data) > MAX_CARD_BYTES
+    if cut:  # the front matter sits at the top: read it, and say the rest was not read
+        data = data[:MAX_CARD_BYTES]
     card = parse_card(data.decode("utf-8", "replace"), file)
+    if cut:
+        card.findings.append(
+            _broken(file, 1, f"model card larger than {_size(MAX_CARD_BYTES)}: only its first "
+                    f"{_size(MAX_CARD_BYTES)} were read", "")
+        )
     if b"\x00" in data[:8192]:
         card.findings.append(_broken(file, 1, "model card looks binary (NUL bytes)", ""))
     else:
         try:
             data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            card.findings.append(_broken(file, line, "model card is not valid UTF-8", ""))
+            if not (cut and exc.start >= len(data) - 3):  # a character split by the cut is not an error
+                line = data[: exc.start].count(b"\n") + 1
+                card.findings.append(_broken(file, line, "model card is not valid UTF-8", ""))
     return card
 
 
@@ -112,6 +121,17 @@ def parse_card(raw: str, file: str = "README.md") -> Card:
         return card
     card.front_matter = loaded.data
     card.key_lines = {k: start + 2 + v for k, v in loaded.key_lines.items()}
+    for key, where in loaded.duplicate_keys.items():
+        at = [start + 2 + w for w in where]
+        card.key_lines[key] = at[-1]  # the value kept is the last one written
+        card.findings.append(
+            _broken(
+                file, at[-1],
+                f"front matter sets {key!r} {len(at)} times (lines {', '.join(map(str, at))}); YAML forbids duplicate "
+                f"keys, the Hub rejects such metadata, and only the last value is read here",
+                lines[at[-1] - 1],
+            )
+        )
     return card
 
 
@@ -143,6 +163,13 @@ def _recover(card: Card, lines: list[str], begin: int, end: int) -> None:
     found: dict[str, Any] = {}
     key_lines: dict[str, int] = {}
     for i in range(begin, end):
+        opener = _LIST_KEY_LINE.match(lines[i][:4096])
+        if opener and opener.group(1) not in found:
+            items = _list_items(lines, i + 1, end)
+            if items:
+                found[opener.group(1)] = items
+                key_lines[opener.group(1)] = i + 1
+            continue
         match = _SCALAR_LINE.match(lines[i][:4096])
         if not match or match.group(1) in found:
             continue
@@ -154,6 +181,23 @@ def _recover(card: Card, lines: list[str], begin: int, end: int) -> None:
         card.front_matter = found
         card.key_lines = key_lines
         card.recovered = True
+
+
+def _list_items(lines: list[str], begin: int, end: int) -> list[str]:
+    """`- item` lines (indented with spaces or tabs) right below a `key:` line."""
+    items: list[str] = []
+    for i in range(begin, min(end, begin + 200)):
+        match = _LIST_ITEM_LINE.match(lines[i][:4096])
+        if not match:
+            break
+        value = re.split(r"\s#", match.group(1))[0].strip().strip("'\"")
+        if value and not value.startswith(("[", "{", "&", "*", "|", ">")):
+            items.append(value)
+    return items
+
+
+def _size(n: int) -> str:
+    return f"{n // (1024 * 1024)} MB" if n >= 1024 * 1024 else f"{n} bytes"
 
 
 def _broken(file: str, line: int, message: str, quote: str) -> Finding:

@@ -84,11 +84,20 @@ def is_model_folder(path: Path) -> bool:
                 name = entry.name.lower()
                 if count > 5000:
                     break
+                if not _is_file(entry):
+                    continue  # a sub-folder called "license-classifier" is another model, not a licence
                 if name in _MODEL_MARKERS or weight_format(name) is not None or is_license_file(name):
                     return True
     except OSError:
         return False
     return False
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()  # follows links: HF cache snapshots link to blobs
+    except OSError:
+        return False
 
 
 def find_model_folders(root: Path, *, max_depth: int = 3, limit: int = MAX_MODELS) -> list[Path]:

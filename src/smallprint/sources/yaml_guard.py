@@ -10,7 +10,7 @@ so every failure is an ordinary exception with a line number.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -45,6 +45,7 @@ class LoadedYaml:
 
     data: Any
     key_lines: dict[str, int]
+    duplicate_keys: dict[str, list[int]] = field(default_factory=dict)  # key -> every 0-based line it is on
 
 
 class _BoundedComposer(Composer):
@@ -110,7 +111,7 @@ def load_bounded_yaml(text: str) -> LoadedYaml | YamlProblem:
         if node is None:
             return LoadedYaml(None, {})
         data = loader.construct_document(node)
-        return LoadedYaml(to_plain(data), _top_level_key_lines(node))
+        return LoadedYaml(to_plain(data), _top_level_key_lines(node), _duplicate_keys(node))
     except YamlLimitError as exc:
         return YamlProblem(str(exc), exc.line)
     except yaml.YAMLError as exc:
@@ -139,6 +140,16 @@ def _top_level_key_lines(node: Node) -> dict[str, int]:
         key = str(key_node.value)
         lines.setdefault(key, key_node.start_mark.line)
     return lines
+
+
+def _duplicate_keys(node: Node) -> dict[str, list[int]]:
+    """Top-level keys written more than once: YAML forbids them, PyYAML keeps the last silently."""
+    if not isinstance(node, MappingNode):
+        return {}
+    seen: dict[str, list[int]] = {}
+    for key_node, _value in node.value:
+        seen.setdefault(str(key_node.value), []).append(key_node.start_mark.line)
+    return {k: v for k, v in seen.items() if len(v) > 1}
 
 
 def to_plain(value: Any, _depth: int = 0) -> Any:

@@ -2,26 +2,32 @@
 
 Components come from three layers, each overriding the one before: what the model
 ships and links (weights, card, code/paper/data-card links, datasets), the catalog's
-facts (`kb/openness/components.yaml`), and a user's MOF YAML manifest. Every component
-says whether it was inferred and from where.
+facts, and a user's MOF YAML manifest. The catalog layer joins the Model Openness Tool's
+model file for that Hub id (`kb/openness/mot-models/`) and the hand-written facts of
+`kb/openness/components.yaml`, component by component (precedence in `catalog_layer`).
+Every component says whether it was inferred and from where.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from smallprint.evaluators.openness import catalog, osai_index
+from smallprint.errors import KnowledgeBaseError
+from smallprint.evaluators.openness import catalog, mof, osai_index
 from smallprint.evaluators.openness.mot import (
+    LicenseNormaliser,
     MofAssessment,
     MotComponentEntry,
     MotRelease,
     evaluate_release,
+    parse_mot,
     read_mot_file,
 )
-from smallprint.evaluators.openness.osaid import OsaidResult, assess_osaid
+from smallprint.evaluators.openness.osaid import OsaidResult, assess_osaid, license_freedom
 from smallprint.evaluators.openness.washing import find_claims, tag_claims, washing_findings
 from smallprint.model import Evidence, Finding, ModelFacts
 
@@ -39,6 +45,7 @@ class ComponentFact:
     source: str
     inferred: bool
     evidence: list[Evidence] = field(default_factory=list)
+    license_from: str = "component"  # component | global:<type> (a file-wide licence of a MOT file)
 
 
 @dataclass
@@ -178,24 +185,153 @@ def catalog_components(model_id: str | None) -> dict[str, ComponentFact]:
             for c in entry.components}
 
 
-def manifest_components(path: Path) -> dict[str, ComponentFact]:
-    """A MOF YAML manifest: each listed component with its own, type or distribution licence."""
-    release = read_mot_file(path)
-    from smallprint.evaluators.openness import mof
+def _release_licence(release: MotRelease, entry: MotComponentEntry, content_type: str) -> tuple[str | None, str]:
+    """A listed component's licence (its own, else the global one for its type, else distribution)."""
+    lic: str | None
+    if entry.license is not None:
+        lic, where = entry.license, "component"
+    else:
+        key = content_type if release.global_licenses.get(content_type) else "distribution"
+        lic, where = release.global_licenses.get(key), f"global:{key}"
+    if lic is not None and lic.strip().lower() in ("", "unlicensed"):
+        lic = None
+    return lic, where
 
+
+_NOT_PUBLISHED = re.compile(
+    r"\bundisclosed\b|\bnot\s+(?:be\s+)?(?:included?|available|released|published|provided|disclosed)\b", re.I)
+
+
+def release_components(release: MotRelease, source: str, path: str,
+                       lines: dict[int, str] | None = None) -> dict[str, ComponentFact]:
+    """Each MOF component a MOT release lists, with the licence it resolves to and its evidence.
+
+    A component whose licence says it is not included or undisclosed is not published: the
+    MOF class does not count it either way, but OSAID asks whether it is there at all.
+
+    `lines` (1-based line -> text) lets the evidence quote the licence line as well as the name.
+    """
     out: dict[str, ComponentFact] = {}
     for e in release.components:
         comp = mof.component_by_name(e.name) or mof.component_by_loose_name(e.name)
         if comp is None:
             continue
-        lic = e.license
-        if lic is None:
-            lic = release.global_licenses.get(comp.content_type) or release.global_licenses.get("distribution")
-        if lic is not None and lic.strip().lower() in ("", "unlicensed"):
-            lic = None
-        ev = [Evidence(str(path), e.line, e.line, f"name: {e.name}")] if e.line else []
-        out[comp.name] = ComponentFact(comp.name, lic, f"manifest: {path}", False, ev)
+        lic, where = _release_licence(release, e, comp.content_type)
+        if lic is not None and _NOT_PUBLISHED.search(lic):
+            continue  # "Component not included", "Undisclosed": listed, but not published
+        ev = [Evidence(path, e.line, e.line, f"name: {e.name}")] if e.line else []
+        if lines and lic is not None:
+            ev += _licence_evidence(lines, path, e.line, lic, where)
+        out[comp.name] = ComponentFact(comp.name, lic, source, False, ev, where)
     return out
+
+
+def _licence_evidence(lines: dict[int, str], path: str, name_line: int | None, lic: str,
+                      where: str) -> list[Evidence]:
+    """The line that states a licence: after the component's name, or in the global block."""
+    start = (name_line or 0) + 1 if where == "component" else 1
+    for i in range(start, len(lines) + 1):
+        text = lines[i].strip()
+        if where == "component" and re.match(r"^-?\s*name:", text):
+            break  # the next component
+        if where != "component" and text.startswith("components:"):
+            break
+        if re.match(r"^(?:license|name):", text) and lic in text:
+            if where != "component" and not _in_licence_block(lines, i, where.split(":", 1)[1]):
+                continue
+            return [Evidence(path, i, i, text[:200])]
+    return []
+
+
+def _in_licence_block(lines: dict[int, str], i: int, key: str) -> bool:
+    """Is line i the `name:` of the global licence block's `key` entry?"""
+    return i > 1 and lines[i - 1].strip() == f"{key}:"
+
+
+def manifest_components(path: Path) -> dict[str, ComponentFact]:
+    """A MOF YAML manifest: each listed component with its own, type or distribution licence."""
+    release = read_mot_file(path)
+    return release_components(release, f"manifest: {path}", str(path))
+
+
+@lru_cache(maxsize=64)
+def mot_model_components(path: Path, source: str) -> dict[str, ComponentFact]:
+    """The components and licences one of the tool's bundled model files lists (read once)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise KnowledgeBaseError(f"{path}: cannot read: {e}") from e
+    release = parse_mot(text, str(path))
+    lines = dict(enumerate(text.splitlines(), 1))
+    return release_components(release, source, str(path), lines)
+
+
+def _licence_weight(f: ComponentFact) -> int:
+    if f.license is None:
+        return 0
+    return 1 if f.license_from.startswith("global:") else 2
+
+
+def catalog_layer(mot: dict[str, ComponentFact], curated: dict[str, ComponentFact]) -> dict[str, ComponentFact]:
+    """Join the tool's model file and the hand-written catalog facts, component by component.
+
+    A component either lists is published. Its licence is the most specific statement: a
+    licence the component is given by name (in the MOT file, or in components.yaml), then a
+    MOT file's file-wide (global) licence, then none. On a tie the MOT file, written for this
+    exact Hub id, wins over components.yaml, written for a family.
+    """
+    out = dict(curated)
+    for name, f in mot.items():
+        held = out.get(name)
+        if held is None or _licence_weight(f) >= _licence_weight(held):
+            out[name] = f
+    return out
+
+
+PARAMETERS = "Model parameters (Final)"
+
+
+def _declared_weights_licence(merged: dict[str, ComponentFact], license_id: str | None,
+                              kb: Any) -> Finding | None:
+    """Let the weights licence the model declares win when the catalog's grants more.
+
+    Catalog facts (a contributed MOT file above all) can be stale or name a sibling model; the
+    licence read from the model itself binds. Only a move towards the stricter licence is made,
+    so the catalog can never make weights look more open than the model says they are.
+    """
+    f = merged.get(PARAMETERS)
+    if f is None or f.inferred or f.license is None or not license_id:
+        return None
+    if license_freedom(license_id, kb).grants is True:
+        return None
+    ours = LicenseNormaliser(mof.license_table(), kb).judge(f.license)
+    if not ours.open:
+        return None
+    merged[PARAMETERS] = replace(f, license=license_id, license_from="component",
+                                 source=f"{f.source}; licence {license_id} as the model declares it")
+    msg = (f"the catalog gives the weights {f.license!r} ({f.source}), but the model declares {license_id}: "
+           f"the declared licence is used; check which terms apply")
+    return Finding("catalog-license-differs", "warning", msg, list(f.evidence))
+
+
+def _catalog_ids(model_id: str | None, kb: Any) -> list[str]:
+    """A target's Hub id, then the catalog's id and aliases for the same model."""
+    if not model_id:
+        return []
+    ids = [model_id]
+    model = kb.model(model_id) if kb is not None and hasattr(kb, "model") else None
+    if model is not None:
+        ids += [model.id, *model.aliases]
+    return ids
+
+
+def catalog_facts(model_id: str | None, kb: Any = None) -> dict[str, ComponentFact]:
+    """The catalog layer for a Hub id: its MOT model file joined with components.yaml."""
+    curated = catalog_components(model_id)
+    mot_file = catalog.mot_model_for(_catalog_ids(model_id, kb))
+    if mot_file is None:
+        return curated
+    return catalog_layer(mot_model_components(mot_file.path, mot_file.source), curated)
 
 
 # --- the entry point -------------------------------------------------------------
@@ -236,7 +372,8 @@ def assess_model(facts: ModelFacts, *, license_id: str | None, kb: Any = None,
     lic = license_id or (cat.license if cat else None)
     merged: dict[str, ComponentFact] = {}
     merged.update(inferred_components(facts, lic, kb))
-    merged.update(catalog_components(model_id))
+    merged.update(catalog_facts(model_id, kb))
+    guard = _declared_weights_licence(merged, license_id, kb)
     if manifest is not None:
         merged.update(manifest_components(Path(manifest)))
     assessment = evaluate_release(_release(model_id or facts.target, merged), mot_compatible=False, kb=kb)
@@ -255,6 +392,8 @@ def assess_model(facts: ModelFacts, *, license_id: str | None, kb: Any = None,
         claims += find_claims(model.description, model.path, where="catalog")
     findings = washing_findings(claims, osaid, _license_evidence(facts))
     validation, extra = _osi_check(model_id, osaid)
+    if guard is not None and merged.get(PARAMETERS) is not None and not merged[PARAMETERS].source.startswith("manifest:"):
+        extra.append(guard)
     return OpennessResult(
         target=facts.target,
         osaid=osaid,
