@@ -251,7 +251,10 @@ def _closed_model_facts(target: str, kb: KnowledgeBase) -> ModelFacts | None:
         return None
     from smallprint.scan.refs import catalog_id
 
-    cid = catalog_id(target.partition("@")[0], kb)
+    name = target.partition("@")[0]
+    if "/" in name and kb.model(name) is None:
+        return None  # an uncatalogued Hub id (openai/gpt-oss-20b) is a repository, not an API model name
+    cid = catalog_id(name, kb)
     cm = kb.model(cid) if cid else None
     entry = kb.get(cm.license) if cm else None
     if cm is None or entry is None or entry.kind != "proprietary":

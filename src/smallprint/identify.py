@@ -9,17 +9,30 @@ enough yields no full-text match, and the caller reports it as unknown.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from dataclasses import replace
 
 from smallprint.kb import KnowledgeBase, LicenseEntry, default_kb
 from smallprint.matchers.candidate import Candidate
-from smallprint.matchers.deviations import VERSION_CAP, find_deviations, suggests_other_version
+from smallprint.matchers.deviations import (
+    DERIVED_CAP,
+    VERSION_CAP,
+    DEVIATION_COST,
+    derived,
+    edited_cap,
+    find_deviations,
+    moved,
+    renames,
+    suggests_other_version,
+    trailing_addition,
+)
 from smallprint.matchers.exact import match_exact
 from smallprint.matchers.fulltext import match_fulltext
 from smallprint.matchers.reference import Mention, reference_matcher
 from smallprint.matchers.refindex import reference_index
-from smallprint.model import LicenseMatch
-from smallprint.text import NormalizedText, normalize
+from smallprint.model import Deviation, LicenseMatch
+from smallprint.text import NormalizedText, normalize, words_of
 
 __all__ = ["identify_reference", "identify_text", "warm_up"]
 
@@ -45,16 +58,71 @@ def _fulltext_matches(nt: NormalizedText, kb: KnowledgeBase) -> list[LicenseMatc
     index = reference_index(kb)
     cands: list[Candidate] = match_exact(nt, index) or match_fulltext(nt, index)
     out = []
+    starts = sorted(c.start for c in cands)
     for c in cands:
         m = _license_match(
             kb.licenses[c.license_id], c.confidence, nt.span_lines(c.start, c.end), c.method
         )
         if c.method != "exact":
             m.deviations = find_deviations(nt, c.start, c.end, index.normalized(kb, c.license_id))
-            if suggests_other_version(m.deviations):
-                m.confidence = min(m.confidence, VERSION_CAP)  # a newer or older text, not this one
+            last = not any(s >= c.end for s in starts)  # text between two licences heads the next
+            added = trailing_addition(nt, c.end, len(nt.words)) if last else None
+            if added is not None:
+                m.deviations.append(added)
+                m.end_line = added.end_line or m.end_line
+            m.confidence = min(m.confidence, _cap(m.deviations, index.by_id[c.license_id].name_words))
+            if _states_other_version(nt, c.start, kb.licenses[c.license_id].version, index.normalized(kb, c.license_id)):
+                m.confidence = min(m.confidence, VERSION_CAP)
         out.append(m)
     return out
+
+
+VERSION_WINDOW = 60
+"""Words before and after the start of a copy where its title and version line stand."""
+_VERSION_LEAD = frozenset({"version", "v", "release", "revision", "rev"})
+
+
+def _states_other_version(nt: NormalizedText, start: int, version: str | None, ref: NormalizedText) -> bool:
+    """Whether the copy's title states a version other than the reference's own
+    ("Version 1.3b" above a text matched to 1.3c): the header is often outside the
+    matched span, so it is read here rather than from the deviations."""
+    want = words_of(version or "")
+    if not want or not any(ch.isdigit() for ch in want[0]):
+        return False
+    head = ref.words[: VERSION_WINDOW * 2]
+    if not _holds(head, want):
+        return False  # the reference does not state its version up front
+    window = nt.words[max(0, start - VERSION_WINDOW) : start + VERSION_WINDOW]
+    if _holds(window, want):
+        return False
+    for i, w in enumerate(window[:-1]):
+        nxt = window[i + 1]
+        if w in _VERSION_LEAD and nxt[:1].isdigit() and nxt != want[0]:
+            return True
+        if w in _VERSION_LEAD and nxt == want[0] and tuple(window[i + 1 : i + 1 + len(want)]) != want:
+            return True
+    return False
+
+
+def _holds(words: tuple[str, ...], seq: tuple[str, ...]) -> bool:
+    n = len(seq)
+    return any(words[i : i + n] == seq for i in range(len(words) - n + 1))
+
+
+def _cap(deviations: list[Deviation], name_words: tuple[tuple[str, int], ...]) -> float:
+    """The most a copy with these deviations may be trusted to be its reference.
+
+    A moved clause (two deviations that trade places) counts once and says nothing of
+    the version or the name."""
+    moves = moved(deviations)
+    if moves:
+        kept = [d for i, d in enumerate(deviations) if i not in moves]
+        return min(_cap(kept, name_words), 1.0 - DEVIATION_COST * (len(moves) // 2))
+    if suggests_other_version(deviations) or renames(deviations, (w for w, _ in name_words)):
+        return VERSION_CAP  # a newer or older text, or another licence of the same shape
+    if derived(deviations):
+        return DERIVED_CAP
+    return edited_cap(deviations)
 
 
 def _mention_matches(mentions: Iterable[Mention], kb: KnowledgeBase) -> list[LicenseMatch]:
@@ -89,7 +157,42 @@ def identify_text(
     known = {m.id for m in full}
     outside = _outside(text, [(m.start_line, m.end_line) for m in full])
     mentions = [m for m in reference_matcher(kb).scan(outside) if m.license_id not in known]
+    if _licence_prose(outside):
+        mentions = _passing_mentions_lowered(mentions, outside)
     return full + _mention_matches(mentions, kb)
+
+
+PROSE_WORDS = 300
+"""A text outside every matched licence this long, speaking of grants and warranties, is a licence itself."""
+MENTION_CAP = 0.5
+"""Confidence at most of a licence a licence text only mentions ("such as the GNU GPL")."""
+_LEGAL = re.compile(r"\b(?:licen[cs]e[ds]?|licensor|licensee|grants?|warrant\w*|liab\w*|terminat\w*)\b", re.I)
+_DECLARES = re.compile(
+    r"\b(?:this|the|these|our) (?:\w+ ){0,2}(?:software|model|models|weights|work|program|code|project|materials?|files?|dataset)"
+    r" (?:is|are) (?:\w+ ){0,3}(?:licen[cs]ed|released|distributed|made available|available|provided) under\b"
+    r"|^\s*licen[cs]e\s*:|spdx-license-identifier",
+    re.I | re.M,
+)
+
+
+def _licence_prose(text: str) -> bool:
+    """Whether a text (outside the matched licences) reads as a licence of its own."""
+    words = text.split()
+    return len(words) >= PROSE_WORDS and len(_LEGAL.findall(text)) >= 10
+
+
+def _passing_mentions_lowered(mentions: list[Mention], text: str) -> list[Mention]:
+    """Inside a licence's own prose, names of other licences are mentions, not the licence
+    of this text ("software under the MIT license, the Apache License and others"): only a
+    line that declares a licence ("licensed under ...") keeps its confidence."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    out = []
+    for m in mentions:
+        where = " ".join(lines[max(0, m.start_line - 2) : m.end_line])
+        if not _DECLARES.search(where):
+            m = replace(m, confidence=min(m.confidence, MENTION_CAP))
+        out.append(m)
+    return out
 
 
 def _outside(text: str, spans: list[tuple[int, int]]) -> str:

@@ -46,6 +46,7 @@ _TAGS = (
 _HTML_TAG = re.compile(rf"</?(?:{_TAGS})(?:\s[^<>\n]{{0,500}})?/?>|<!--.{{0,500}}?-->", re.I)
 _AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^<>\s]{1,500})>")
 _MD_LINK = re.compile(r"!?\[([^\]\n]{0,500})\]\(([^)\s]{0,1000})\)")
+_MD_FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]{1,20}\](?!:)")
 _MD_REFDEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S+\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _LEAD = re.compile(
@@ -79,6 +80,8 @@ def clean_line(line: str) -> str:
         s = html.unescape(s).translate(_QUOTES)
     if "](" in s:
         s = _MD_LINK.sub(r"\1", s)
+    if "[^" in s:
+        s = _MD_FOOTNOTE_REF.sub("", s)
     for _ in range(3):  # "> 1. (a) text" peels in turns
         t = _LEAD.sub("", s)
         t = _NUMBERING.sub("", t)
@@ -167,14 +170,103 @@ class NormalizedText:
             at = hit[0] + 1
 
 
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:page\s+\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?|\d{1,4}\s*(?:of|/)\s*\d{1,4}|[-\u2013\u2014]\s*\d{1,4}\s*[-\u2013\u2014]|\d{1,3})\s*$",
+    re.I,
+)
+_HYPHENATED = re.compile(r"([A-Za-z]{2,})-\s*$")
+_CONTINUES = re.compile(r"^(\s*)([a-z]{2,})([^\s]*)")
+_CONTINUES_UPPER = re.compile(r"^(\s*)([A-Z]{2,})([^\s]*)")
+_KEEP_HYPHEN = frozenset(
+    "non co pre re sub self well third multi anti cross semi sub inter intra post de un over under "
+    "e open royalty sub-license full high low long short non-exclusive".split()
+)
+"""Prefixes whose hyphen is part of the word ("non-\ncommercial" stays two words, as in the reference)."""
+FURNITURE_REPEATS = 3
+"""A short line seen this often, each time beside a page break or blank line, is a running header or footer."""
+
+
+def _page_furniture(raw_lines: tuple[str, ...]) -> set[int]:
+    """Lines (0-based) that are page numbers or a running header/footer of a paginated copy
+    (text extracted from a PDF or a printed page): not part of the licence."""
+    skip = {i for i, ln in enumerate(raw_lines) if _PAGE_NUMBER.match(ln.replace("\f", ""))}
+    seen: dict[str, list[int]] = {}
+    for i, ln in enumerate(raw_lines):
+        key = " ".join(ln.replace("\f", " ").split()).casefold()
+        if key and len(key.split()) <= 12:
+            seen.setdefault(key, []).append(i)
+    for where in seen.values():
+        if len(where) < FURNITURE_REPEATS:
+            continue
+        at_break = [i for i in where if _beside_break(raw_lines, i)]
+        if len(at_break) >= FURNITURE_REPEATS:
+            skip.update(at_break[1:])  # the first may be the real title
+    return skip
+
+
+def _beside_break(raw_lines: tuple[str, ...], i: int) -> bool:
+    """Whether line i is next to a form feed, a blank line or the ends of the text."""
+    for j in (i - 1, i + 1):
+        if j < 0 or j >= len(raw_lines) or not raw_lines[j].strip() or "\f" in raw_lines[j]:
+            return True
+    return "\f" in raw_lines[i]
+
+
+def _dehyphenate(raw_lines: tuple[str, ...]) -> list[str]:
+    """Lines with words split by a hyphen at a line end joined again ("com-" + "mercial"):
+    the fragment moves up to the line where the word starts, so line numbers stay true."""
+    out = list(raw_lines)
+    for i in range(len(out) - 1):
+        m = _HYPHENATED.search(out[i])
+        if not m or m.group(1).casefold() in _KEEP_HYPHEN:
+            continue
+        j = i + 1
+        while j < len(out) and (not out[j].strip() or _PAGE_NUMBER.match(out[j].replace("\f", ""))):
+            j += 1  # the word may continue after a page break
+        if j - i > 6 or j >= len(out):
+            continue
+        n = (_CONTINUES_UPPER if m.group(1).isupper() else _CONTINUES).match(out[j])
+        if not n:
+            continue
+        out[i] = out[i][: m.end(1)] + n.group(2) + n.group(3)
+        out[j] = n.group(1) + out[j][n.end() :]
+    return out
+
+
+_HTML_FURNITURE = re.compile(
+    r"<(nav|footer|script|style|noscript|template|aside)\b[^>]{0,500}>.*?</\1\s*>|<head\b[^>]{0,500}>.*?</head\s*>",
+    re.I | re.S,
+)
+
+
+def _without_html_furniture(text: str) -> str:
+    """A web page's navigation, footer, scripts and styles blanked (their line breaks
+    kept, so line numbers stay true): site chrome around a licence, not licence text."""
+    if "</" not in text:
+        return text
+    return _HTML_FURNITURE.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+
+
 def normalize(text: str) -> NormalizedText:
-    """Split a text into normalised words, each tagged with its 1-based input line."""
-    raw_lines = tuple(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    """Split a text into normalised words, each tagged with its 1-based input line.
+
+    Copies extracted from PDFs lose their page furniture (page numbers, running
+    headers) and get their hyphenated line-end words joined again."""
+    unified = text.replace("\r\n", "\n").replace("\r", "\n")
+    raw_lines = tuple(unified.split("\n"))
+    furniture = _page_furniture(raw_lines) if len(raw_lines) > 20 else set()
+    work = _without_html_furniture(unified).split("\n")
+    if any("-" in ln for ln in work):
+        work = _dehyphenate(tuple(work))
     words: list[str] = []
     lines: list[int] = []
     ends: set[int] = set()
     in_fence = False
-    for n, raw in enumerate(raw_lines, start=1):
+    for n, raw in enumerate(work, start=1):
+        if n - 1 in furniture:
+            if words:
+                ends.add(len(words) - 1)
+            continue
         if _FENCE.match(raw):
             in_fence = not in_fence  # fence markers go; the licence inside stays
             continue

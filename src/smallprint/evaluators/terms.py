@@ -306,15 +306,26 @@ def terms_for_result(matches: Sequence[LicenseMatch], text: NormalizedText, path
         if _holds_copy(m, text, kb, entry):
             known = terms_for_match(entry, text, path, kb=kb, region=region, deviations=m.deviations)
             added = _added_clause_terms(m, text, path)
-            _flag_overridden(known, added, m)
+            _flag_overridden(known, [t for t in added if _restricts(t)], m)
             out.extend(known + added)
         else:
             out.extend(_named_terms(entry, kb, m))
     if not regions:
         out.extend(extract_terms(text, path))
         return _dedupe(out)
+    around: list[Term] = []
     for run in _uncovered_lines(text, regions):
         if _words_in(text, run) >= MIN_UNCOVERED_WORDS:
-            out.extend(extract_terms(text, path, region=run))
-    return _dedupe(out)
+            around.extend(extract_terms(text, path, region=run))
+    restricting = [t for t in around if _restricts(t)]
+    for m in matches:
+        _flag_overridden(out, restricting, m)
+    return _dedupe(out + around)
+
+
+def _restricts(t: Term) -> bool:
+    """A rule term that takes something away from a grant."""
+    if t.key == "commercial-use":
+        return t.value is not True
+    return t.key in ("non-commercial", "research-only", "user-threshold", "revenue-threshold")
 

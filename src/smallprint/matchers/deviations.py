@@ -11,6 +11,7 @@ copyright owner]") that a licensee fills in are not deviations either.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -112,11 +113,16 @@ def _kind(n_in: int, n_ref: int) -> DeviationKind:
     return "added" if n_in else "removed"
 
 
-def _is_noise(nt: NormalizedText, ref: NormalizedText, op: tuple[int, int, int, int]) -> bool:
+def _is_noise(
+    nt: NormalizedText, ref: NormalizedText, op: tuple[int, int, int, int], region: tuple[int, int] = (0, 0)
+) -> bool:
     """An edit that does not change the deal: numbering, the licensee's copyright line,
-    an unfilled template slot, or a title or closing line the copy left out."""
+    an unfilled template slot, a title or closing line the copy left out, or a page
+    title the copy put before it (words added at the end may add a condition: they count)."""
     a1, a2, b1, b2 = op
     a, b = nt.words[a1:a2], ref.words[b1:b2]
+    if a and not b and a2 - a1 <= EDGE_WORDS and a1 == region[0]:
+        return True
     if _numbering_only(a, b):
         return True
     if _on_copyright_line(nt, a1, a2) and _on_copyright_line(ref, b1, b2):
@@ -143,7 +149,7 @@ def find_deviations(
             continue  # the same words, only split into sentences differently
         for x1, x2, y1, y2 in _word_ops(a, b):
             op = (a1 + x1, a1 + x2, b1 + y1, b1 + y2)
-            if not _is_noise(nt, ref, op):
+            if not _is_noise(nt, ref, op, (start, end)):
                 ops.append(op)
     return [_deviation(nt, ref, *op) for op in _join(ops)]
 
@@ -180,8 +186,12 @@ HEADER_LINES = 5
 """A date or number changed this close to the top is the version line."""
 
 
+_VERSION_WORD = re.compile(r"^(?:\d+[a-z]?|v\d+[a-z]?)$")
+
+
 def _version_tokens(words: list[str]) -> bool:
-    return bool(words) and all(w.isdigit() or w in _MONTHS for w in words)
+    """Numbers, dates and version words ("3", "1", "3c", "v2")."""
+    return bool(words) and all(_VERSION_WORD.match(w) or w in _MONTHS for w in words)
 
 
 def suggests_other_version(devs: list[Deviation]) -> bool:
@@ -203,3 +213,119 @@ def suggests_other_version(devs: list[Deviation]) -> bool:
             if d.reference_lines is not None and d.reference_lines[0] <= HEADER_LINES:
                 return True
     return False
+
+
+MANY_DEVIATIONS = 6
+"""A copy with this many separate material edits is another licence built on the reference."""
+DERIVED_CAP = 0.7
+"""Confidence at most of such a copy: it resembles the reference, it is not it."""
+
+
+def _edits(d: Deviation) -> list[tuple[list[str], list[str]]]:
+    """(input words, reference words) of each replaced, added or removed run in a deviation."""
+    a, b = d.text.split(), d.reference.split()
+    return [
+        (a[i1:i2], b[j1:j2])
+        for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+        if tag != "equal"
+    ]
+
+
+def renames(devs: list[Deviation], name_words: Iterable[str]) -> bool:
+    """Whether an edit takes a word of the licence's own name out of the copy
+    ("Eclipse Public License" -> "Common Public License", "Attribution-NonCommercial"
+    -> "Attribution"): the copy names another licence of the same shape."""
+    names = set(name_words)
+    if not names:
+        return False
+    for d in devs:
+        if d.kind != "changed":
+            continue
+        for ins, ref in _edits(d):
+            # replaced only: a title left outside the matched span is removed, not renamed
+            if ins and names & set(ref) - set(ins):
+                return True
+    return False
+
+
+DEVIATION_COST = 0.05
+"""Confidence each material edit costs: four edits leave a copy at 0.8, five below it."""
+
+
+def derived(devs: list[Deviation]) -> bool:
+    """Whether a copy is edited in too many places to be called the reference."""
+    return len(devs) >= MANY_DEVIATIONS
+
+
+def edited_cap(devs: list[Deviation]) -> float:
+    """The confidence an edited copy keeps: the more separate edits, the less it is the reference."""
+    return max(DERIVED_CAP if derived(devs) else 0.0, 1.0 - DEVIATION_COST * len(devs)) if devs else 1.0
+
+
+TRAILING_WORDS = 300
+"""Text after a copy, up to this long and before anything else, is an addition to it."""
+_SECTION_BREAK = re.compile(r"^\s{0,3}(?:#{1,6}\s|([-*_=])(?:\s*\1){2,}\s*$|<h[1-6]\b)")
+TRAILING_MIN = 4
+"""Fewer words after a copy (a signature, "END") add nothing; one short sentence can restrict."""
+
+
+def trailing_addition(nt: NormalizedText, end: int, stop: int) -> Deviation | None:
+    """Words [end, stop) right after a copy, when they add to it: a clause appended to
+    MIT ("This agreement shall be governed by ..."), an extra restriction after zlib.
+
+    Copyright lines and a word or three are not additions; a long run is a separate
+    text, left to the reader of uncovered text."""
+    if end >= min(stop, len(nt.words)):
+        return None
+    first_line = nt.lines[end - 1] if end > 0 else 1
+    for ln in range(first_line + 1, nt.lines[min(stop, len(nt.words)) - 1] + 1):
+        if _SECTION_BREAK.match(nt.raw_lines[ln - 1]):  # a new section of a README starts
+            while stop > end and nt.lines[min(stop, len(nt.words)) - 1] >= ln:
+                stop -= 1
+            break
+    words = [i for i in range(end, min(stop, len(nt.words))) if not _on_copyright_line(nt, i, i + 1)]
+    if len(words) < TRAILING_MIN or len(words) > TRAILING_WORDS:
+        return None
+    a1, a2 = words[0], words[-1] + 1
+    l1, l2 = nt.span_lines(a1, a2)
+    return Deviation(
+        kind="added",
+        start_line=l1,
+        end_line=l2,
+        text=" ".join(nt.words[max(0, a1 - CONTEXT) : a2]),
+        reference=" ".join(nt.words[max(0, a1 - CONTEXT) : a1]),
+        reference_lines=None,
+    )
+
+
+MOVE_SIMILARITY = 0.8
+"""Deviations whose texts match each other's reference this closely are one moved clause."""
+
+
+def _similar(a: str, b: str) -> bool:
+    """Whether the changed words of passage `a` (its context trimmed) are found in `b`."""
+    x = a.split()[CONTEXT:-CONTEXT] if len(a.split()) > 2 * CONTEXT else a.split()
+    y = b.split()
+    if not x or not y or len(x) > len(y) + 2 * CONTEXT + 4:
+        return False
+    blocks = SequenceMatcher(None, x, y, autojunk=False).get_matching_blocks()
+    return sum(bl.size for bl in blocks) >= MOVE_SIMILARITY * len(x)
+
+
+def moved(devs: list[Deviation]) -> set[int]:
+    """Indexes of deviations that only move text: one passage's words are the
+    reference's words of another (two clauses swapped, a paragraph moved)."""
+    out: set[int] = set()
+    for i, d in enumerate(devs):
+        if i in out or d.kind != "changed":
+            continue
+        for j in range(i + 1, len(devs)):
+            e = devs[j]
+            if j in out or e.kind != "changed":
+                continue
+            if len(d.text.split()) + len(e.text.split()) < 4 * CONTEXT + 3:
+                continue  # too short to tell a move from an edit
+            if _similar(d.text, e.reference) and _similar(e.text, d.reference):
+                out.update((i, j))
+                break
+    return out

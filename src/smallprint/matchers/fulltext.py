@@ -15,7 +15,7 @@ unknown rather than forced onto the nearest licence.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import chain
 
 from smallprint.matchers.candidate import Candidate
@@ -35,6 +35,12 @@ RESTART_HITS = 20
 """That many hits in a row at least BACKJUMP words back in the reference: a new copy starts."""
 VERSION_MARGIN = 0.5
 """Distinctive-shingle margin at which the version is considered settled."""
+ABSENCE_MIN = 20
+"""Fewer missing distinctive shingles than this (both sides together) say nothing."""
+NAME_CAP = 0.45
+"""Confidence at most of a copy that never says its reference's name (left unknown)."""
+NAME_WINDOW = 60
+"""Words around a copy where its name may stand (a title just outside the matched span)."""
 
 Hit = tuple[int, int]  # (input shingle position, shingle hash)
 
@@ -100,6 +106,27 @@ def split_copies(hits: list[Hit], ref: Reference) -> list[list[Hit]]:
     return [c for c in copies if c]
 
 
+PIECE_OVERLAP = 0.5
+"""Copies sharing less than this share of their shingles are pieces of one copy, not two copies."""
+
+
+def join_pieces(copies: list[list[Hit]]) -> list[list[Hit]]:
+    """Adjacent copies that hold different parts of the reference are one copy whose
+    clauses were moved (a text assembled out of order); copies that repeat the same
+    parts stay apart (a licence pasted twice)."""
+    out: list[list[Hit]] = []
+    for c in copies:
+        if out:
+            prev = out[-1]
+            a, b = {sh for _, sh in prev}, {sh for _, sh in c}
+            close = c[0][0] - prev[-1][0] <= COPY_GAP
+            if close and len(a & b) < PIECE_OVERLAP * min(len(a), len(b)):
+                out[-1] = prev + c
+                continue
+        out.append(c)
+    return out
+
+
 def _runs(hits: list[Hit]) -> list[tuple[int, int]]:
     """Index ranges [i, j) of `hits` whose positions lie within RUN_GAP of each other."""
     runs = []
@@ -153,9 +180,20 @@ def score_copy(ref_no: int, hits: list[Hit], ref: Reference) -> Candidate:
 class _Versions:
     """Decides between references that claim the same region, by distinctive shingles."""
 
-    def __init__(self, index: ReferenceIndex, ish: list[int]):
+    def __init__(self, index: ReferenceIndex, ish: list[int], words: tuple[str, ...] = ()):
         self.index = index
         self.ish = ish
+        self.words = words
+
+    def name_missing(self, c: Candidate) -> bool:
+        """Whether the copy never says a distinctive word its reference's name repeats
+        ("Eclipse", "NonCommercial"): a licence of the same shape, not this one."""
+        ref = self.index.by_id[c.license_id]
+        if not ref.name_words:
+            return False
+        lo, hi = max(0, c.start - NAME_WINDOW), c.end + NAME_WINDOW
+        present = set(self.words[lo:hi])
+        return any(w not in present for w, _ in ref.name_words)
 
     def _present(self, a: Candidate, b: Candidate, region: set[int]) -> float | None:
         """Share of a's shingles that b lacks found in the region; None if a has none b lacks."""
@@ -165,7 +203,19 @@ class _Versions:
         return len(distinct & region) / len(distinct)
 
     def duel(self, a: Candidate, b: Candidate, region: set[int]) -> tuple[bool, float]:
-        """(a beats b, margin of the winner in [0, 1])."""
+        """(a beats b, margin of the winner in [0, 1]).
+
+        The winner is the one whose distinctive shingles are present; the margin is
+        the larger of that evidence and the evidence of absence (one side lacks far
+        more of its own distinctive text than the other: MIT against a modified MIT
+        whose extra clause is missing)."""
+        won, margin = self._by_presence(a, b, region)
+        absent = self._absence_margin(a, b, region)
+        if (absent > 0) == won and absent != 0:
+            margin = max(margin, abs(absent))
+        return won, margin
+
+    def _by_presence(self, a: Candidate, b: Candidate, region: set[int]) -> tuple[bool, float]:
         da, db = self._present(a, b, region), self._present(b, a, region)
         if da is None and db is None:
             return (a.confidence >= b.confidence, 0.0)
@@ -178,11 +228,24 @@ class _Versions:
             return (a.confidence >= b.confidence, 0.0)
         return (da > db, abs(da - db))
 
+    def _absence_margin(self, a: Candidate, b: Candidate, region: set[int]) -> float:
+        """In [-1, 1]: positive when b lacks more of its distinctive shingles than a does."""
+        miss_a = len(self.index.distinct(a.license_id, b.license_id) - region)
+        miss_b = len(self.index.distinct(b.license_id, a.license_id) - region)
+        if miss_a + miss_b < ABSENCE_MIN:
+            return 0.0
+        return (miss_b - miss_a) / (miss_a + miss_b)
+
     def pick(self, group: list[Candidate]) -> Candidate:
         """The group's winner, its confidence lowered when its version is not settled.
 
         A knock-out (the best scored so far meets each other candidate), then the
         champion's margin against every rival: 2n duels instead of n^2/2."""
+        named = [c for c in group if not self.name_missing(c)]
+        if not named:
+            best = max(group, key=lambda c: c.confidence)
+            return replace(best, confidence=min(best.confidence, NAME_CAP))
+        group = named
         if len(group) == 1:
             return group[0]
         lo = min(c.start for c in group)
@@ -233,7 +296,7 @@ def raw_candidates(nt: NormalizedText, index: ReferenceIndex, ish: list[int]) ->
         need = MIN_CONTAINMENT * ref.size
         if len(hits) < need:
             continue
-        for copy in split_copies(hits, ref):
+        for copy in join_pieces(split_copies(hits, ref)):
             if len(copy) < need:
                 continue
             copy = trim_sparse_edges(copy)
@@ -253,7 +316,7 @@ def match_fulltext(
     if not ish:
         return []
     cands = raw_candidates(nt, index, ish)
-    versions = _Versions(index, ish)
+    versions = _Versions(index, ish, nt.words)
     picked = [versions.pick(g) for g in _group(cands)]
     picked = [c for c in picked if c.confidence >= min_confidence]
     return sorted(picked, key=lambda c: (-c.confidence, c.start))

@@ -153,6 +153,99 @@ def edit_clause(text: str, rng: random.Random) -> Edit | None:
     return None
 
 
+DOCS_NAV = (
+    '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>License | Example AI</title>\n'
+    '<link rel="stylesheet" href="/static/site.css"></head>\n<body>\n'
+    '<header class="site-header"><a href="/">Example AI</a>\n<nav><ul>\n'
+    '<li><a href="/models">Models</a></li>\n<li><a href="/docs">Docs</a></li>\n'
+    '<li><a href="/pricing">Pricing</a></li>\n<li><a href="/blog">Blog</a></li>\n</ul></nav></header>\n'
+    '<main><article>\n'
+)
+DOCS_FOOTER = (
+    '</article></main>\n<footer><p>&copy; 2025 Example AI, Inc.&nbsp;&middot;&nbsp;'
+    '<a href="/privacy">Privacy</a>&nbsp;&middot;&nbsp;<a href="/terms">Terms</a></p>\n'
+    '<p>Was this page helpful? <button>Yes</button> <button>No</button></p></footer>\n</body></html>\n'
+)
+_URLISH = re.compile(r"(https?://[^\s<>()]+[^\s<>().,;:])")
+
+
+def docs_page(text: str) -> str:
+    """The licence as a documentation web page: site navigation and footer around it,
+    numbered items as <li>, URLs as inline links, non-breaking spaces between words."""
+    body = []
+    for p in paragraphs(text):
+        one = " ".join(line.strip() for line in p.split("\n"))
+        one = re.sub(r"\[([^\]]+)\]\(([^)\s]+)\)", r"\1", one)  # a Markdown link shows its label
+        m = _NUMBER.match(one)
+        esc = html.escape(one[m.end() :] if m else one, quote=False)
+        esc = _URLISH.sub(r'<a href="\1">\1</a>', esc)
+        esc = re.sub(r"(\w) (\w)", r"\1&nbsp;\2", esc, count=3)
+        body.append(f"<ol><li>{esc}</li></ol>" if m else f"<p>{esc}</p>")
+    return DOCS_NAV + "\n".join(body) + "\n" + DOCS_FOOTER
+
+
+def pdf_text(text: str, title: str = "COMMUNITY LICENSE AGREEMENT", page_lines: int = 40) -> str:
+    """The licence as text extracted from a PDF: justified 72-column lines with long
+    words hyphenated at line ends, a running header and a "Page n of m" footer on every
+    page, form feeds between pages."""
+    lines: list[str] = []
+    for p in paragraphs(text):
+        words = " ".join(p.split()).split(" ")
+        cur = ""
+        for w in words:
+            if cur and len(cur) + 1 + len(w) > 72:
+                room = 72 - len(cur) - 2
+                if len(w) >= 8 and room >= 4 and w.isalpha():
+                    lines.append(cur + " " + w[:room] + "-")
+                    cur = w[room:]
+                    continue
+                lines.append(cur)
+                cur = w
+            else:
+                cur = f"{cur} {w}" if cur else w
+        if cur:
+            lines.append(cur)
+        lines.append("")
+    pages = [lines[i : i + page_lines] for i in range(0, len(lines), page_lines)]
+    out = []
+    for n, page in enumerate(pages, start=1):
+        out.append(f"{title}\n\n" + "\n".join(page) + f"\n\nPage {n} of {len(pages)}\n")
+    return "\f".join(out)
+
+
+def markdown_footnotes(text: str) -> str:
+    """Markdown with a table of contents table and footnote references and definitions."""
+    paras = paragraphs(text)
+    out = ["| Section | Topic |", "|---|---|", "| 1 | Definitions |", "| 2 | Grant |", ""]
+    for i, p in enumerate(paras):
+        one = " ".join(line.strip() for line in p.split("\n"))
+        out.append(one + (f"[^{i}]" if i % 7 == 3 else ""))
+        out.append("")
+    out += [f"[^{i}]: See the FAQ for details." for i in range(len(paras)) if i % 7 == 3]
+    return "\n".join(out) + "\n"
+
+
+def swap_clauses(text: str, rng: random.Random) -> str:
+    """Two paragraphs of the body exchanged (a copy assembled out of order)."""
+    paras = paragraphs(text)
+    if len(paras) < 6:
+        return text
+    i = rng.randrange(2, len(paras) // 2)
+    j = rng.randrange(len(paras) // 2, len(paras) - 1)
+    paras[i], paras[j] = paras[j], paras[i]
+    return "\n\n".join(paras) + "\n"
+
+
+MESSY: dict[str, Callable[[str, random.Random], str]] = {
+    "docs-page": lambda t, r: docs_page(t),
+    "pdf-text": lambda t, r: pdf_text(t),
+    "markdown-footnotes": lambda t, r: markdown_footnotes(t),
+    "swapped-clauses": swap_clauses,
+}
+"""Copies as they come off web pages, PDFs and wikis: the licence and version must hold,
+with few deviations (page furniture is noise)."""
+
+
 SINGLE: dict[str, Callable[[str, random.Random], str]] = {
     "rewrap-40": lambda t, r: rewrap(t, 40),
     "rewrap-120": lambda t, r: rewrap(t, 120),

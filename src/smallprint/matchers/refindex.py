@@ -25,7 +25,7 @@ from itertools import repeat
 from pathlib import Path
 
 from smallprint.kb import KnowledgeBase
-from smallprint.text import NormalizedText, normalize
+from smallprint.text import NormalizedText, normalize, words_of
 
 SHINGLE = 5
 """Words per shingle: long enough that a shared 5-gram means shared text, short enough
@@ -50,6 +50,7 @@ class Reference:
     words_key: int  # hash of the text's word numbers: equal keys, equal texts
     shingle_set: frozenset[int]
     where: dict[int, int]  # shingle occurring once in the text -> its word position
+    name_words: tuple[tuple[str, int], ...] = ()  # distinctive words of its name -> times in the text
 
     @property
     def size(self) -> int:
@@ -118,29 +119,75 @@ class ReferenceIndex:
         return d
 
 
+GENERIC_NAME_WORDS = frozenset(
+    "license licence licenses agreement agreements terms term of use uses the and for a an "
+    "public general international community version v edition open source model models ai "
+    "software data content materials non commercial research only policy acceptable "
+    "prohibited usage restricted responsible generic legal code inc llc ltd corporation".split()
+)
+"""Words of licence names that do not tell one licence from another."""
+MIN_NAME_COUNT = 2
+"""A name word must occur this often in the reference to vouch for it (not only in a title)."""
+
+
+def name_words(name: str, nt: NormalizedText) -> tuple[tuple[str, int], ...]:
+    """The distinctive words of a licence's name that its text repeats, with their counts.
+
+    A copy that never says them ("Eclipse" in a text that says "Common" instead, no
+    "NonCommercial" in a CC text) is another licence of the same shape."""
+    counts = Counter(nt.words)
+    out = []
+    for w in dict.fromkeys(words_of(name)):
+        if w in GENERIC_NAME_WORDS or any(ch.isdigit() for ch in w) or len(w) < 3:
+            continue
+        if counts[w] >= MIN_NAME_COUNT:
+            out.append((w, counts[w]))
+    return tuple(out)
+
+
+def _copyright_lines(nt: NormalizedText) -> set[int]:
+    """Lines of a text that are copyright notices: each licensee writes its own."""
+    out = set()
+    for n, raw in enumerate(nt.raw_lines, start=1):
+        s = raw.strip().lstrip("#>*-_ ").lower()
+        if s.startswith(("copyright", "(c)", "\u00a9")) and len(s.split()) <= 20:
+            out.add(n)
+    return out
+
+
 def build_reference(
-    license_id: str, family: str, nt: NormalizedText, vocab: dict[str, int]
+    license_id: str, family: str, nt: NormalizedText, vocab: dict[str, int], name: str = ""
 ) -> Reference:
-    """Shingle one normalised reference text (new words join the vocabulary)."""
+    """Shingle one normalised reference text (new words join the vocabulary).
+
+    Shingles touching a copyright line are left out of the shingle set: a copy with
+    another holder's line is not missing any of the licence."""
     ids = [vocab.setdefault(w, len(vocab)) for w in nt.words]
-    order = shingle_hashes(ids)
-    counts = Counter(order)
+    masked = _copyright_lines(nt)
+    shingle_ids = [(-2 - i if nt.lines[i] in masked else wid) for i, wid in enumerate(ids)]
+    order = shingle_hashes(shingle_ids)
+    if masked:
+        keep = [not any(nt.lines[i + k] in masked for k in range(SHINGLE)) for i in range(len(order))]
+    else:
+        keep = [True] * len(order)
+    counts = Counter(sh for sh, k in zip(order, keep, strict=True) if k)
     return Reference(
         id=license_id,
         family=family,
         words_key=hash(tuple(ids)),
         shingle_set=frozenset(counts),
-        where={sh: i for i, sh in enumerate(order) if counts[sh] == 1},
+        where={sh: i for i, sh in enumerate(order) if counts.get(sh) == 1},
+        name_words=name_words(name, nt),
     )
 
 
-def _reference_texts(kb: KnowledgeBase) -> list[tuple[str, str, str]]:
+def _reference_texts(kb: KnowledgeBase) -> list[tuple[str, str, str, str]]:
     out = []
     for entry in kb:
         if entry.text.present:
             text = kb.text(entry.id)
             if text:
-                out.append((entry.id, entry.family, text))
+                out.append((entry.id, entry.family, text, entry.name))
     return out
 
 
@@ -149,10 +196,10 @@ def build_index(kb: KnowledgeBase) -> ReferenceIndex:
     vocab: dict[str, int] = {}
     idx_refs = []
     index_nts: dict[str, NormalizedText] = {}
-    for i, f, t in _reference_texts(kb):
+    for i, f, t, name in _reference_texts(kb):
         nt = normalize(t)
         index_nts[i] = nt
-        idx_refs.append(build_reference(i, f, nt, vocab))
+        idx_refs.append(build_reference(i, f, nt, vocab, name))
     idx = ReferenceIndex(idx_refs, vocab)
     idx._normalized.update(index_nts)
     return idx

@@ -121,6 +121,7 @@ def parse_card(raw: str, file: str = "README.md") -> Card:
         return card
     card.front_matter = loaded.data
     card.key_lines = {k: start + 2 + v for k, v in loaded.key_lines.items()}
+    card.findings.extend(_odd_keys(card, lines))
     for key, where in loaded.duplicate_keys.items():
         at = [start + 2 + w for w in where]
         card.key_lines[key] = at[-1]  # the value kept is the last one written
@@ -133,6 +134,39 @@ def parse_card(raw: str, file: str = "README.md") -> Card:
             )
         )
     return card
+
+
+SPEC_KEYS = frozenset({
+    "language", "license", "license_name", "license_link", "license_details", "library_name", "tags",
+    "datasets", "metrics", "base_model", "base_model_relation", "new_version", "model-index",
+    "pipeline_tag", "widget", "inference", "co2_eq_emissions", "thumbnail", "model_name", "buckets",
+    "pinned", "finetuned_from", "model_type", "parameters",
+})
+"""Model-card metadata keys the Hub defines (hub-docs modelcard.md) or commonly reads."""
+
+
+def _odd_keys(card: Card, lines: list[str]) -> list[Finding]:
+    """Keys the Hub will silently ignore although they were meant as its own: a misspelt
+    spec key (`pipline_tag`, `licence`) or a licence/lineage key of a made-up form
+    (`license_link_foo`), which leaves the model's real licence or base unsaid."""
+    import difflib
+
+    out = []
+    for key in card.front_matter:
+        if not isinstance(key, str) or key in SPEC_KEYS or key.startswith("extra_gated"):
+            continue
+        low = key.lower()
+        near = difflib.get_close_matches(low, SPEC_KEYS, n=1, cutoff=0.85)
+        line = card.key_lines.get(key, 1)
+        quote = lines[line - 1] if 0 < line <= len(lines) else key
+        if near and near[0] != low:
+            out.append(_broken(card.file, line, f"unknown key {key!r}: a misspelling of {near[0]!r}? The Hub ignores it", quote))
+        elif low.startswith(("license", "licence", "base_model")) and low not in SPEC_KEYS:
+            out.append(
+                _broken(card.file, line, f"non-standard key {key!r}: the Hub reads only license, license_name, "
+                        "license_link and base_model, so what it says is not part of the model's metadata", quote)
+            )
+    return out
 
 
 def _opening_fence(lines: list[str]) -> int | None:

@@ -41,6 +41,29 @@ def card_license_claims(card: Card) -> list[LicenseClaim]:
     return claims
 
 
+_HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
+_TEMPLATE_PREFIX = re.compile(r"^(?:model\s+card\s+(?:for|of)\s+|the\s+)", re.I)
+_GENERIC_HEADING = frozenset({
+    "model id", "model card", "model details", "overview", "introduction", "description", "usage",
+    "readme", "model", "summary", "about", "license", "table of contents", "model description",
+})
+
+
+def heading_name(body: str) -> str | None:
+    """The model's name from the card's first level-1 heading ("# Reflection Llama-3.1 70B",
+    "# Model Card for acme/foo"): what people call the model when the metadata does not say.
+    Headings that are sentences or template placeholders name nothing."""
+    m = _HEADING.search(body[:20000])
+    if not m:
+        return None
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", m.group(1))  # links keep their text
+    text = re.sub(r"[^\w\s./:+-]", " ", text)  # emoji and decoration
+    text = _TEMPLATE_PREFIX.sub("", " ".join(text.split())).strip(" .:-")
+    if not text or text.lower() in _GENERIC_HEADING or len(text.split()) > 6 or "{{" in m.group(1):
+        return None
+    return text
+
+
 def apply_card(facts: ModelFacts, card: Card) -> None:
     """Fill facts from a card; values already set by a stronger source are kept."""
     fm = card.front_matter
@@ -61,7 +84,7 @@ def apply_card(facts: ModelFacts, card: Card) -> None:
     for tag in as_str_list(fm.get("tags")):
         if tag not in facts.tags:
             facts.tags.append(tag)
-    name = as_text(fm.get("model_name"))
+    name = as_text(fm.get("model_name")) or heading_name(card.body)
     if name and facts.name is None:
         facts.name = name
     if name and facts.model_id is None and HUB_ID.match(name):

@@ -184,7 +184,29 @@ def read_folder(path: Path) -> ModelFacts:
     _apply_config(facts, top.get("config.json"))
     _apply_adapter(facts, top.get("adapter_config.json"))
     _add_weights(facts, files, where.root)
+    if facts.model_id is None and facts.name is None:
+        facts.name = folder_model_name(where.root)
     return facts
+
+
+_GENERIC_NAME = re.compile(
+    r"^(?:[0-9a-f]{40}|checkpoint[-_]?\d*|model|models|snapshot|snapshots|output|outputs|final|main|tmp|temp|"
+    r"merged|export|weights|hf|\.)$",
+    re.I,
+)
+
+
+def folder_model_name(root: Path) -> str | None:
+    """The Hub id a downloaded snapshot's folder spells when nothing else names it:
+    `org--name` or `models--org--name` (how `huggingface-cli download` and the HF cache lay
+    snapshots out). Generic names ("checkpoint-500", a commit hash) name nothing."""
+    base = root.resolve().name
+    base = base.removeprefix("models--")
+    if "--" in base:
+        org, _, rest = base.partition("--")
+        if org and rest and not _GENERIC_NAME.match(rest):
+            return f"{org}/{rest}"
+    return None  # a bare folder name ("my-lora", "out") is too weak to hold a model to a naming rule
 
 
 def _add_license_file(facts: ModelFacts, file: Path, root: Path) -> None:
