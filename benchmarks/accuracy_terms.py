@@ -27,6 +27,7 @@ _COMMERCIAL = {"allowed": True, "conditional": "conditional", "prohibited": Fals
 
 def expected_terms(labels: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Corpus labels -> {key: expected value}; None means the term must be absent (or false)."""
+
     def lab(name: str) -> Any:
         return (labels.get(name) or {}).get("value")
 
@@ -83,7 +84,13 @@ def _absent(v: Any) -> bool:
     return v in (None, False, [], "")
 
 
-def score(slug: str, exp: dict[str, Any], terms: list[Term], scores: dict[str, KeyScore], coverage: list[tuple[int, int]]) -> None:
+def score(
+    slug: str,
+    exp: dict[str, Any],
+    terms: list[Term],
+    scores: dict[str, KeyScore],
+    coverage: list[tuple[int, int]],
+) -> None:
     got: dict[str, Any] = {}
     for t in terms:
         got.setdefault(t.key, t.value)  # the first term per key (the identified licence's own)
@@ -112,7 +119,9 @@ def score(slug: str, exp: dict[str, Any], terms: list[Term], scores: dict[str, K
             s.disagreements.append(f"{slug}: {key} reported {g!r}, label {e!r}")
 
 
-def run(corpus: Path, reader: Callable[[str, NormalizedText], list[Term]], title: str, quiet: bool) -> dict[str, KeyScore]:
+def run(
+    corpus: Path, reader: Callable[[str, NormalizedText], list[Term]], title: str, quiet: bool
+) -> dict[str, KeyScore]:
     index = json.loads((corpus / "index.json").read_text(encoding="utf-8"))
     scores: dict[str, KeyScore] = {}
     coverage: list[tuple[int, int]] = []
@@ -131,10 +140,14 @@ def run(corpus: Path, reader: Callable[[str, NormalizedText], list[Term]], title
     tp = sum(s.tp for s in scores.values())
     fp = sum(s.fp for s in scores.values())
     fn = sum(s.fn for s in scores.values())
-    print(f"{'all':28} {tp / max(1, tp + fp):6.2f} {tp / max(1, tp + fn):6.2f} {tp:3} {fp:3} {fn:3}")
+    print(
+        f"{'all':28} {tp / max(1, tp + fp):6.2f} {tp / max(1, tp + fn):6.2f} {tp:3} {fp:3} {fn:3}"
+    )
     if coverage:
         got, want = sum(c[0] for c in coverage), sum(c[1] for c in coverage)
-        print(f"field-of-use: {got} labels reported for {want} labelled uses over {len(coverage)} texts")
+        print(
+            f"field-of-use: {got} labels reported for {want} labelled uses over {len(coverage)} texts"
+        )
     print("terms by certainty: " + ", ".join(f"{k} {v}" for k, v in sorted(certainty.items())))
     if not quiet:
         print("disagreements:")

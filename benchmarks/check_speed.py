@@ -46,8 +46,14 @@ def write_model(root: Path, i: int) -> Path:
         f"# Model {i}\n\nA fine-tune of {base}. License: {lic}.\n",
         encoding="utf-8",
     )
-    (folder / "config.json").write_text('{"architectures": ["LlamaForCausalLM"], "model_type": "llama"}', encoding="utf-8")
-    save_file({"w": np.zeros((4, 4), dtype=np.float32)}, str(folder / "model.safetensors"), metadata={"format": "pt"})
+    (folder / "config.json").write_text(
+        '{"architectures": ["LlamaForCausalLM"], "model_type": "llama"}', encoding="utf-8"
+    )
+    save_file(
+        {"w": np.zeros((4, 4), dtype=np.float32)},
+        str(folder / "model.safetensors"),
+        metadata={"format": "pt"},
+    )
     return folder
 
 
@@ -69,7 +75,10 @@ def main() -> None:
         os.environ["HF_HOME"] = str(root / "hf")
         snapshot = write_model(root / "one", 0)
         check_target(str(snapshot), kb=kb, offline=True)  # warm caches (KB, reference texts)
-        one = [timed(lambda: check_target(str(snapshot), kb=kb, offline=True)) for _ in range(args.repeat)]
+        one = [
+            timed(lambda: check_target(str(snapshot), kb=kb, offline=True))
+            for _ in range(args.repeat)
+        ]
         many_root = root / "many"
         folders = [write_model(many_root, i) for i in range(args.models)]
         per_model: list[float] = []

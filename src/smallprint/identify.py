@@ -17,8 +17,8 @@ from smallprint.kb import KnowledgeBase, LicenseEntry, default_kb
 from smallprint.matchers.candidate import Candidate
 from smallprint.matchers.deviations import (
     DERIVED_CAP,
-    VERSION_CAP,
     DEVIATION_COST,
+    VERSION_CAP,
     derived,
     edited_cap,
     find_deviations,
@@ -70,7 +70,9 @@ def _fulltext_matches(nt: NormalizedText, kb: KnowledgeBase) -> list[LicenseMatc
             if added is not None:
                 m.deviations.append(added)
                 m.end_line = added.end_line or m.end_line
-            m.confidence = min(m.confidence, _cap(m.deviations, index.by_id[c.license_id].name_words))
+            ref = index.normalized(kb, c.license_id)
+            moves = moved(m.deviations, nt, ref)
+            m.confidence = min(m.confidence, _cap(m.deviations, index.by_id[c.license_id].name_words, moves))
             if _states_other_version(nt, c.start, kb.licenses[c.license_id].version, index.normalized(kb, c.license_id)):
                 m.confidence = min(m.confidence, VERSION_CAP)
         out.append(m)
@@ -109,15 +111,16 @@ def _holds(words: tuple[str, ...], seq: tuple[str, ...]) -> bool:
     return any(words[i : i + n] == seq for i in range(len(words) - n + 1))
 
 
-def _cap(deviations: list[Deviation], name_words: tuple[tuple[str, int], ...]) -> float:
+def _cap(
+    deviations: list[Deviation], name_words: tuple[tuple[str, int], ...], moves: frozenset[int] | set[int] = frozenset()
+) -> float:
     """The most a copy with these deviations may be trusted to be its reference.
 
-    A moved clause (two deviations that trade places) counts once and says nothing of
-    the version or the name."""
-    moves = moved(deviations)
+    Moved text (clauses swapped) costs one edit whatever the number of passages it
+    shows up in, and says nothing of the version or the name."""
     if moves:
         kept = [d for i, d in enumerate(deviations) if i not in moves]
-        return min(_cap(kept, name_words), 1.0 - DEVIATION_COST * (len(moves) // 2))
+        return min(_cap(kept, name_words), 1.0 - DEVIATION_COST)
     if suggests_other_version(deviations) or renames(deviations, (w for w, _ in name_words)):
         return VERSION_CAP  # a newer or older text, or another licence of the same shape
     if derived(deviations):
@@ -162,14 +165,25 @@ def identify_text(
     return full + _mention_matches(mentions, kb)
 
 
-PROSE_WORDS = 300
-"""A text outside every matched licence this long, speaking of grants and warranties, is a licence itself."""
+PROSE_WORDS = 200
+"""A text outside every matched licence this long, dense with grants and warranties, is a licence itself."""
+LEGAL_DENSITY = 0.05
+"""Share of legal words (licence, grant, warranty, liability, termination) in a licence's prose."""
+REGISTER_DENSITY = 0.01
+"""Share of drafting words (shall, hereby, licensee, warranty, liable) in a licence's prose; model
+cards stay below it once the licence they quote is matched and set aside."""
+_REGISTER = re.compile(
+    r"\b(?:shall|hereby|herein|thereof|hereunder|hereto|licensee|licensor|indemnif\w*|notwithstanding"
+    r"|warrant\w*|liabilit\w*|liable)\b",
+    re.I,
+)
 MENTION_CAP = 0.5
 """Confidence at most of a licence a licence text only mentions ("such as the GNU GPL")."""
 _LEGAL = re.compile(r"\b(?:licen[cs]e[ds]?|licensor|licensee|grants?|warrant\w*|liab\w*|terminat\w*)\b", re.I)
 _DECLARES = re.compile(
     r"\b(?:this|the|these|our) (?:\w+ ){0,2}(?:software|model|models|weights|work|program|code|project|materials?|files?|dataset)"
     r" (?:is|are) (?:\w+ ){0,3}(?:licen[cs]ed|released|distributed|made available|available|provided) under\b"
+    r"|\blicen[cs]ed under\b"
     r"|^\s*licen[cs]e\s*:|spdx-license-identifier",
     re.I | re.M,
 )
@@ -177,8 +191,10 @@ _DECLARES = re.compile(
 
 def _licence_prose(text: str) -> bool:
     """Whether a text (outside the matched licences) reads as a licence of its own."""
-    words = text.split()
-    return len(words) >= PROSE_WORDS and len(_LEGAL.findall(text)) >= 10
+    n = len(text.split())
+    if n < PROSE_WORDS:
+        return False
+    return len(_REGISTER.findall(text)) >= REGISTER_DENSITY * n or len(_LEGAL.findall(text)) >= LEGAL_DENSITY * n
 
 
 def _passing_mentions_lowered(mentions: list[Mention], text: str) -> list[Mention]:

@@ -159,6 +159,10 @@ class NormalizedText:
         s = bisect_right(self._offsets, i + 1) - 1
         return (s, s + len(phrase_words))
 
+    def has_phrase(self, phrase: str) -> bool:
+        """Whether the normalised words (space-separated) occur in this text, in this order."""
+        return f" {phrase.strip()} " in self._joined
+
     def find_all(self, phrase_words: tuple[str, ...]) -> list[tuple[int, int]]:
         out: list[tuple[int, int]] = []
         at = 0

@@ -120,14 +120,14 @@ def test_copy_edited_in_many_places_is_not_called_the_reference() -> None:
         ("700 million", "7 million"),
         ("Built with Llama", "Made with Llama"),
         ("State of California", "State of Delaware"),
-        ("perpetual", "annual"),
+        ("exclusive jurisdiction", "sole authority"),
     )
     for old, new in edits:
         assert old in text, old
         text = text.replace(old, new, 1)
     assert "llama3.1" not in confident(text)
     found = full(text)
-    assert found and found[0].id == "llama3.1" and len(found[0].deviations) >= 6
+    assert found and found[0].id == "llama3.1" and len(found[0].deviations) >= 4  # nearby edits join
 
 
 def test_one_edit_keeps_the_identification_and_lists_the_deviation() -> None:
@@ -174,3 +174,16 @@ def test_declared_licence_inside_long_prose_keeps_its_confidence() -> None:
     text = PROSE + "\nThe software is licensed under the Apache License 2.0 for the parts listed in NOTICE.\n"
     named = {m.id: m for m in identify_text(text, kb=kb())}
     assert named["apache-2.0"].confidence >= 0.8
+
+
+def test_condition_inserted_into_mit_makes_its_commercial_grant_less_sure() -> None:
+    # ScanCode `json`: MIT with one sentence added after the notice condition
+    mit = kb().text("mit") or ""
+    anchor = "copies or substantial portions of the Software."
+    assert anchor in mit
+    text = mit.replace(anchor, anchor + "\n\nThe Software shall be used for Good, not Evil.", 1)
+    [m] = full(text)
+    assert m.id == "mit" and any("good not evil" in d.text for d in m.deviations)
+    res = identify_license_text(text, "LICENSE", kb())
+    [grant] = [t for t in res.terms if t.key == "commercial-use" and t.source == "mit"]
+    assert grant.certainty != "high"

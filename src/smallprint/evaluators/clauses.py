@@ -263,7 +263,8 @@ RESEARCH_ONLY = _rx(
     r"\b(?:research purposes only|research use only|for (?:academic |non ?commercial )?research (?:and evaluation )?(?:purposes? |use )?only"
     r"|solely for (?:your |the )?(?:own )?(?:non ?commercial |academic |scientific )?research(?: purposes| use)?\b"
     r"|(?:non ?commercial|academic) research (?:purposes|use) only"
-    r"|(?:means|mean) (?:for )?research (?:or|and) evaluation purposes only|non revenue generating research purposes)"
+    r"|(?:means|mean) (?:for )?research (?:or|and) evaluation purposes only|non revenue generating research purposes"
+    r"|(?:non ?production|internal) (?:\w+ ){0,2}research (?:use|purposes)\b)"
 )
 MAU = _rx(r"\bmonthly active users?\b|\bmau\b|\bdaily active users\b")
 MAU_RAW = re.compile(
@@ -330,7 +331,7 @@ NO_TRAINING_DIRECT = _rx(
     rf"\b{NEG}\b(?: \w+){{0,6}} (?:use|using)\b(?: \w+){{0,30}} to (?:\w+ ){{0,4}}(?:train|improve|develop|enhance|distill)\b(?: \w+){{0,3}} "
     r"(?:any|an|another) (?:other )?(?:\w+ ){0,2}(?:ai|large language|language|machine learning|foundation|foundational|generative ai) models?\b"
 )
-NO_TRAINING_OTHER = _rx(r"\b(?:other|another|competing|competitive|third party|any|foundational|new)\b")
+NO_TRAINING_OTHER = _rx(r"\b(?:other|another|compet\w*|third party|any|foundational|new)\b")
 
 
 def rule_no_training_other_models(doc: Document) -> RuleHit | None:
@@ -552,6 +553,7 @@ GEO_EU = _rx(
     r"\beuropean union\b(?: \w+){0,40} (?:not (?:being )?granted|withheld|does not apply|not licensed|excluded)\b"
     r"|\b(?:not (?:being )?granted|withheld|excluded)\b(?: \w+){0,40} european union\b"
     r"|\bdomiciled in (?:\w+ ){0,6}european union\b"
+    r"|\b(?:not permit\w*|prohibit\w*|not (?:be )?(?:used|available|licensed|deployed))\b(?: \w+){0,8} (?:in|within) the european union\b"
 )
 GEO_SANCTIONS = _rx(
     r"\b(?:sanctioned|embargoed)\b(?: \w+){0,6} (?:jurisdictions?|countries|countrys|regions?|territories)\b"
@@ -678,6 +680,7 @@ COMMERCIAL_RESTRICTED = _rx(
     rf"|\b(?:requires?|required|need|needs|obtain|purchase|contact|request|separate|written|prior|apply for)(?: \w+){{0,4}} {_COMMERCIAL}\b"
     rf"|\b{_COMMERCIAL}(?: \w+){{0,4}} (?:trial|time limit|limited time|limited period)\b|\b(?:trial|time limit)(?: \w+){{0,6}} {_COMMERCIAL}\b"
     rf"|\b(?:excluded|prohibited|restricted|forbidden) (?:purpose|use)s?\b(?: \w+){{0,6}} {_COMMERCIAL}\b"
+    rf"|\b(?:without|unless you (?:have|obtain|enter into)) (?:a |an )?(?:separate |written )?{_COMMERCIAL} (?:agreement|licen[cs]e|contract)\b"
 )
 SALE_RESTRICTED = _rx(
     r"\b(?:may not|shall not|will not|must not|cannot|can not|not permitted to|prohibited from|not allowed to)"
@@ -695,6 +698,7 @@ UNREAD_THRESHOLD = _rx(
     r"\b(?:more than|greater than|exceed\w*|over|above|at least)\b(?: \w+){0,6} (?:monthly|daily) active users\b"
     r"|\b(?:annual|yearly|gross) revenues?\b(?: \w+){0,12} (?:more than|greater than|exceed\w*|over|above|at least)\b"
     r"|\b(?:more than|greater than|exceed\w*|over|above|at least)\b(?: \w+){0,8} (?:annual|yearly|gross) revenues?\b"
+    r"|\b(?:more than|greater than|exceed\w*|over|above|at least)\b(?: \w+){0,4} (?:employees|staff|seats)\b"
 )
 REVERSE_GRANT = _rx(
     r"\b(?:you|licensee|recipient|customer|user|subscriber|developer|publisher|partner)s? (?:hereby )?(?:\w+ ){0,2}(?:grant|grants|give|gives|assign|assigns|agree to grant)\b"

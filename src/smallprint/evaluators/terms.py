@@ -15,6 +15,7 @@ them into one verdict; the policy evaluator decides what the combination means.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from smallprint.evaluators.clauses import (
@@ -244,6 +245,22 @@ def _added_clause_terms(m: LicenseMatch, nt: NormalizedText, path: str) -> list[
     return out
 
 
+_ADDED_CONDITION = re.compile(r"\b(?:shall|must|may not|only|not be used|prohibit\w*|restrict\w*|except)\b")
+
+
+def _flag_added_conditions(terms: list[Term], m: LicenseMatch) -> None:
+    """A copy that adds or changes words with a condition in them ("shall be used for Good,
+    not Evil") is not the reference's plain grant: its 'allowed' is no longer 'high'."""
+    changed = [d for d in m.deviations if d.kind != "removed" and _ADDED_CONDITION.search(d.text)]
+    if not changed:
+        return
+    where = ", ".join(f"{d.start_line}-{d.end_line}" for d in changed[:3])
+    for t in terms:
+        if t.source == m.id and t.key == "commercial-use" and t.value is True and t.certainty == "high":
+            t.certainty = "medium"
+            t.note = f"the copy adds or changes a condition (lines {where}); read the deviations. " + (t.note or "")
+
+
 def _flag_overridden(terms: list[Term], added: list[Term], m: LicenseMatch) -> None:
     """A known licence's 'commercial use allowed' is no longer sure when the copy adds a restriction."""
     if not added:
@@ -306,6 +323,7 @@ def terms_for_result(matches: Sequence[LicenseMatch], text: NormalizedText, path
         if _holds_copy(m, text, kb, entry):
             known = terms_for_match(entry, text, path, kb=kb, region=region, deviations=m.deviations)
             added = _added_clause_terms(m, text, path)
+            _flag_added_conditions(known, m)
             _flag_overridden(known, [t for t in added if _restricts(t)], m)
             out.extend(known + added)
         else:

@@ -312,20 +312,21 @@ def _similar(a: str, b: str) -> bool:
     return sum(bl.size for bl in blocks) >= MOVE_SIMILARITY * len(x)
 
 
-def moved(devs: list[Deviation]) -> set[int]:
-    """Indexes of deviations that only move text: one passage's words are the
-    reference's words of another (two clauses swapped, a paragraph moved)."""
+def _core(words: str) -> str:
+    """A deviation's changed words without the unchanged context on each side."""
+    w = words.split()
+    return " ".join(w[CONTEXT:-CONTEXT]) if len(w) > 2 * CONTEXT else ""
+
+
+def moved(devs: list[Deviation], copy: NormalizedText, ref: NormalizedText) -> set[int]:
+    """Indexes of deviations that only move text: what the copy has there stands
+    elsewhere in the reference, and what the reference has there stands elsewhere in
+    the copy (clauses swapped, a paragraph moved)."""
     out: set[int] = set()
     for i, d in enumerate(devs):
-        if i in out or d.kind != "changed":
+        mine, theirs = _core(d.text), _core(d.reference)
+        if len((mine + " " + theirs).split()) < 3:
             continue
-        for j in range(i + 1, len(devs)):
-            e = devs[j]
-            if j in out or e.kind != "changed":
-                continue
-            if len(d.text.split()) + len(e.text.split()) < 4 * CONTEXT + 3:
-                continue  # too short to tell a move from an edit
-            if _similar(d.text, e.reference) and _similar(e.text, d.reference):
-                out.update((i, j))
-                break
+        if (not mine or ref.has_phrase(mine)) and (not theirs or copy.has_phrase(theirs)):
+            out.add(i)
     return out

@@ -106,8 +106,9 @@ def split_copies(hits: list[Hit], ref: Reference) -> list[list[Hit]]:
     return [c for c in copies if c]
 
 
-PIECE_OVERLAP = 0.5
-"""Copies sharing less than this share of their shingles are pieces of one copy, not two copies."""
+PIECE_OVERLAP = 0.8
+"""Copies sharing less than this share of their shingles are pieces of one copy; a second copy
+of a licence (pasted twice) repeats nearly all of the first."""
 
 
 def join_pieces(copies: list[list[Hit]]) -> list[list[Hit]]:
