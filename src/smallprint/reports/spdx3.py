@@ -178,8 +178,8 @@ def build_spdx3(results: list[CheckResult]) -> str:
         for expr in dict.fromkeys(declared):
             b.rel(pkg, "hasDeclaredLicense", [b.license(expr)])
         concluded = [_license_expression(m.id, m.spdx_id) for m in r.license.licenses]
-        expr = " AND ".join(dict.fromkeys(concluded)) if concluded else "NOASSERTION"
-        b.rel(pkg, "hasConcludedLicense", [b.license(expr)])
+        if concluded:  # nothing concluded: no relationship, rather than a made-up expression
+            b.rel(pkg, "hasConcludedLicense", [b.license(" AND ".join(dict.fromkeys(concluded)))])
         by_id = {n.id: n for n in r.lineage}
         for n in r.lineage:
             if n.depth == 0:
