@@ -90,3 +90,25 @@ def test_bom_round_trip_keeps_models_licences_and_bases(tmp_path, sample_results
     assert _roundtrip(tmp_path, "b.cdx.json", render_cyclonedx(sample_results)) == expected
     spdx = _roundtrip(tmp_path, "b.spdx.json", build_spdx3(sample_results))
     assert [(m, {v.removeprefix("LicenseRef-") for v in lic}, b) for m, lic, b in spdx] == expected
+
+
+CARDS = Path(__file__).parents[3] / "shared" / "corpus" / "cards"
+
+
+def test_boms_for_every_corpus_model_and_catalog_family_validate():
+    import pytest
+
+    from smallprint.check import check_targets
+    from smallprint.kb import default_kb
+
+    if not CARDS.is_dir():
+        pytest.skip("shared corpus not present")
+    kb = default_kb()
+    first_of_family: dict[str, str] = {}
+    for m in kb.models.values():
+        first_of_family.setdefault(m.family, m.id)
+    targets = sorted(str(p) for p in CARDS.iterdir() if p.is_dir()) + sorted(first_of_family.values())
+    results = check_targets(targets, offline=True)
+    assert not [r.error for r in results if r.error]
+    assert validate_cyclonedx(render_cyclonedx(results)) is None
+    assert validate_spdx3(build_spdx3(results)) is None
