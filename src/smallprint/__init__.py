@@ -58,7 +58,42 @@ _EXPORTS: dict[str, str] = {
     "InputError": "smallprint.errors",
 }
 
-__all__ = ["__version__", *_EXPORTS]
+__all__ = [
+    "__version__",
+    "identify_license_text",
+    "identify_license_file",
+    "license_results",
+    "license_document",
+    "explain",
+    "diff",
+    "resolve_license_id",
+    "identify_text",
+    "identify_reference",
+    "check_target",
+    "check_targets",
+    "check_facts",
+    "read_target",
+    "CheckRequest",
+    "CheckOutcome",
+    "run_check",
+    "evaluate",
+    "load_preset",
+    "load_profile_file",
+    "scan_code",
+    "evaluate_mot_file",
+    "assess_model",
+    "default_kb",
+    "KnowledgeBase",
+    "LicenseResult",
+    "LicenseMatch",
+    "CheckResult",
+    "ModelFacts",
+    "Term",
+    "Evidence",
+    "Finding",
+    "SmallprintError",
+    "InputError",
+]
 
 
 def __getattr__(name: str) -> Any:
