@@ -55,6 +55,17 @@ class AncestorResolver(Protocol):
     def resolve(self, model_id: str) -> ModelFacts | None: ...
 
 
+def kb_label(path: str) -> str:
+    """A bundled data file as `kb:models/llama.yaml`: the same on every machine; other
+    paths (a user's SMALLPRINT_KB_PATH) stay as they are."""
+    from smallprint.kb import KB_DIR
+
+    try:
+        return "kb:" + Path(path).resolve().relative_to(KB_DIR.resolve()).as_posix()
+    except ValueError:
+        return path
+
+
 class CatalogResolver:
     """Ancestors from the bundled catalog (works offline)."""
 
@@ -88,7 +99,7 @@ class CatalogResolver:
         lines = self._file_lines(path)
         start = next((i for i, line in enumerate(lines, 1) if re.match(rf"^\s*-?\s*id:\s*['\"]?{re.escape(cm.id)}['\"]?\s*$", line)), 0)
         lic = next((i for i in range(start, min(start + 12, len(lines) + 1)) if i and "license:" in lines[i - 1]), start)
-        return Evidence(path, lic or 1, lic or 1, f"{cm.id}: license: {cm.license}")
+        return Evidence(kb_label(path), lic or 1, lic or 1, f"{cm.id}: license: {cm.license}")
 
     def _file_lines(self, path: str) -> list[str]:
         if path not in self._lines:

@@ -108,8 +108,11 @@ class _Docs:
         if facts and file in facts.texts:
             return facts.texts[file]
         if file.startswith("kb:"):
-            from smallprint.kb import default_kb
+            from smallprint.kb import KB_DIR, default_kb
 
+            if "/" in file:  # a bundled data file: kb:models/llama.yaml
+                data = KB_DIR / file[3:]
+                return data.read_text(encoding="utf-8") if data.is_file() else None
             kb = default_kb()
             entry = kb.get(file[3:])
             return kb.text(entry.id) if entry else None

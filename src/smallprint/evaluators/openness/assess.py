@@ -261,9 +261,11 @@ def mot_model_components(path: Path, source: str) -> dict[str, ComponentFact]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise KnowledgeBaseError(f"{path}: cannot read: {e}") from e
+    from smallprint.evaluators.lineage import kb_label
+
     release = parse_mot(text, str(path))
     lines = dict(enumerate(text.splitlines(), 1))
-    return release_components(release, source, str(path), lines)
+    return release_components(release, source, kb_label(str(path)), lines)
 
 
 def _licence_weight(f: ComponentFact) -> int:
