@@ -37,9 +37,10 @@ from smallprint.text import NormalizedText, normalize, words_of
 __all__ = ["identify_reference", "identify_text", "warm_up"]
 
 
-def _license_match(
+def license_match(
     entry: LicenseEntry, confidence: float, lines: tuple[int, int], method: str
 ) -> LicenseMatch:
+    """A match for a known entry, at the given input lines."""
     return LicenseMatch(
         id=entry.id,
         name=entry.name,
@@ -60,7 +61,7 @@ def _fulltext_matches(nt: NormalizedText, kb: KnowledgeBase) -> list[LicenseMatc
     out = []
     starts = sorted(c.start for c in cands)
     for c in cands:
-        m = _license_match(
+        m = license_match(
             kb.licenses[c.license_id], c.confidence, nt.span_lines(c.start, c.end), c.method
         )
         if c.method != "exact":
@@ -137,7 +138,7 @@ def _mention_matches(mentions: Iterable[Mention], kb: KnowledgeBase) -> list[Lic
             best[m.license_id] = m
     ordered = sorted(best.values(), key=lambda m: (-m.confidence, m.start_line))
     return [
-        _license_match(
+        license_match(
             kb.licenses[m.license_id], m.confidence, (m.start_line, m.end_line), m.method
         )
         for m in ordered

@@ -278,6 +278,12 @@ def _load_datasets(path: str) -> tuple[tuple[str, DatasetLicense], ...]:
     return tuple(out.items())
 
 
+def dataset_license_id(name: str) -> str | None:
+    """The licence id of a catalogued data set (kb/datasets.yaml), None when not catalogued."""
+    known = load_datasets().get(name.lower())
+    return known.license if known else None
+
+
 def dataset_licences(names: list[str], kb: KnowledgeBase) -> list[tuple[str, DatasetLicense, LicenseEntry | None]]:
     """The data sets named that the catalog knows, with their licence entries."""
     table = load_datasets()

@@ -91,18 +91,9 @@ class Resolution:
 
 def match_from_entry(entry: LicenseEntry, method: str, evidence: Evidence, confidence: float = 1.0) -> LicenseMatch:
     """A LicenseMatch for a known entry found by reference (tag, name, key), located at the claim."""
-    return LicenseMatch(
-        id=entry.id,
-        name=entry.name,
-        version=entry.version,
-        spdx_id=entry.spdx_id,
-        hub_id=entry.hub_id,
-        confidence=confidence,
-        start_line=evidence.start_line,
-        end_line=evidence.end_line,
-        method=method,
-        kind=entry.kind,
-    )
+    from smallprint.identify import license_match
+
+    return license_match(entry, confidence, (evidence.start_line, evidence.end_line), method)
 
 
 def _identify_reference(value: str, kb: KnowledgeBase) -> list[LicenseMatch]:

@@ -14,6 +14,7 @@ import uuid
 from typing import Any
 
 from smallprint import __version__
+from smallprint.evaluators.findings import dataset_license_id
 from smallprint.model import CheckResult, LineageNode
 from smallprint.reports.clock import report_time
 
@@ -189,17 +190,6 @@ def _dataset_component(ds: str, license_id: str | None) -> Any:
     )
 
 
-def _dataset_license(ds: str) -> str | None:
-    try:
-        from smallprint.evaluators.lineage import dataset_license  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    try:
-        return dataset_license(ds)  # type: ignore[no-any-return]
-    except Exception:
-        return None
-
-
 def build_cyclonedx(results: list[CheckResult]) -> dict[str, Any]:
     """The ML-BOM as a JSON-ready dict (CycloneDX 1.6)."""
     from cyclonedx.model.bom import Bom
@@ -228,7 +218,7 @@ def build_cyclonedx(results: list[CheckResult]) -> dict[str, Any]:
         dss = list(dict.fromkeys(r.facts.datasets if r.facts else []))
         model_datasets[ref] = dss
         for ds in dss:
-            datasets.setdefault(ds, _dataset_license(ds))
+            datasets.setdefault(ds, dataset_license_id(ds))
     for ds, lid in datasets.items():
         bom.components.add(_dataset_component(ds, lid))
     doc: dict[str, Any] = json.loads(JsonV1Dot6(bom).output_as_string())

@@ -62,6 +62,7 @@ class _Builder:
         self._orgs: dict[str, Any] = {}
         self._pkgs: dict[str, Any] = {}
         self._rel_n = 0
+        self.licensed_datasets: set[str] = set()
 
     def add(self, obj: Any) -> Any:
         obj.creationInfo = self.ci
@@ -193,8 +194,16 @@ def build_spdx3(results: list[CheckResult]) -> str:
                 child_pkg = pkg if kid is None or kid.depth == 0 else b.ai_package(kid.id, None, None)
                 b.rel(child_pkg, "descendantOf", [anc], comment=n.relation)
         if facts:
+            from smallprint.evaluators.findings import dataset_license_id
+
             for ds in dict.fromkeys(facts.datasets):
-                b.rel(pkg, "trainedOn", [b.dataset(ds)])
+                dpkg = b.dataset(ds)
+                b.rel(pkg, "trainedOn", [dpkg])
+                lid = dataset_license_id(ds)
+                if lid and ds not in b.licensed_datasets:
+                    b.licensed_datasets.add(ds)
+                    _, spdx = _kb(lid)
+                    b.rel(dpkg, "hasDeclaredLicense", [b.license(_license_expression(lid, spdx))])
     doc = s.SpdxDocument(
         spdxId=f"{NS}document",
         name="smallprint AI bill of materials",
