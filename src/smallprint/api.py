@@ -184,8 +184,8 @@ class LicenseDiff:
                     "kind": d.kind,
                     "a_lines": None if d.reference_lines is None else list(d.reference_lines),
                     "b_lines": None if d.start_line is None else [d.start_line, d.end_line],
-                    "a": d.reference,
-                    "b": d.text,
+                    "a": d.display_reference,
+                    "b": d.display_text,
                 }
                 for d in self.passages
             ],

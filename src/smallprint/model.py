@@ -84,15 +84,25 @@ class Deviation:
     text: str
     reference: str
     reference_lines: tuple[int, int] | None = None
+    shown: str | None = None  # the passage as written in the input (text is normalised words)
+    shown_reference: str | None = None  # the same for the reference text
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
             "start_line": self.start_line,
             "end_line": self.end_line,
-            "text": self.text,
-            "reference": self.reference,
+            "text": self.shown if self.shown is not None else self.text,
+            "reference": self.shown_reference if self.shown_reference is not None else self.reference,
         }
+
+    @property
+    def display_text(self) -> str:
+        return self.shown if self.shown is not None else self.text
+
+    @property
+    def display_reference(self) -> str:
+        return self.shown_reference if self.shown_reference is not None else self.reference
 
 
 @dataclass

@@ -174,6 +174,8 @@ def _deviation(
         text=" ".join(nt.words[lo:hi]),
         reference=" ".join(ref.words[rlo:rhi]),
         reference_lines=ref.span_lines(b1, b2) if b2 > b1 else None,
+        shown=nt.quote_span(lo, hi, limit=600) if hi > lo else "",
+        shown_reference=ref.quote_span(rlo, rhi, limit=600) if rhi > rlo else "",
     )
 
 

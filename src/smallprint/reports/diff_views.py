@@ -34,7 +34,7 @@ def render_diff_table(d: LicenseDiff, console: Console) -> None:
         p.add_column(d.a.label, ratio=1)
         p.add_column(d.b.label, ratio=1)
         for x in d.passages[:60]:
-            p.add_row(x.kind, _cut(x.reference, 300), _cut(x.text, 300))
+            p.add_row(x.kind, _cut(x.display_reference, 300), _cut(x.display_text, 300))
         console.print(p)
         if len(d.passages) > 60:
             console.print(f"... {len(d.passages) - 60} more passages (use --format json)")
@@ -50,6 +50,6 @@ def render_diff_md(d: LicenseDiff) -> str:
     out += ["", "## Changed passages", ""]
     for x in d.passages:
         out.append(
-            f"- *{x.kind}*: ~~{_md_escape(_cut(x.reference, 300))}~~ → {_md_escape(_cut(x.text, 300))}"
+            f"- *{x.kind}*: ~~{_md_escape(_cut(x.display_reference, 300))}~~ → {_md_escape(_cut(x.display_text, 300))}"
         )
     return "\n".join(out) + "\n"

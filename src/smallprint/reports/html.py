@@ -319,7 +319,7 @@ def _licence(r: CheckResult) -> str:
     rows = []
     for m in r.license.licenses:
         devs = "".join(
-            f"<li><em>{e(d.kind)}</em> (lines {e(d.start_line)}-{e(d.end_line)}): {e((d.text or d.reference)[:300])}</li>"
+            f"<li><em>{e(d.kind)}</em> (lines {e(d.start_line)}-{e(d.end_line)}): {e((d.display_text if d.kind != 'removed' else d.display_reference)[:300])}</li>"
             for d in m.deviations[:20]
         )
         rows.append(

@@ -93,7 +93,7 @@ def render_license_table(results: list[LicenseResult], console: Console) -> None
             )
             for d in m.deviations[:12]:
                 where = f"lines {d.start_line}-{d.end_line}" if d.start_line else "(absent)"
-                body = d.text if d.kind != "removed" else d.reference
+                body = d.display_text if d.kind != "removed" else d.display_reference
                 console.print(
                     Text.assemble(
                         ("  ", ""),
@@ -146,7 +146,7 @@ def render_license_md(results: list[LicenseResult]) -> str:
             )
             for d in m.deviations:
                 where = f"lines {d.start_line}-{d.end_line}" if d.start_line else "absent"
-                body = d.text if d.kind != "removed" else d.reference
+                body = d.display_text if d.kind != "removed" else d.display_reference
                 out.append(f"  - *{d.kind}* ({where}): {_md_escape(_cut(body, 300))}")
         out.append("")
         if r.terms:
