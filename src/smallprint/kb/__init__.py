@@ -17,6 +17,7 @@ import yaml
 
 from smallprint.errors import KnowledgeBaseError
 from smallprint.kb.entries import (
+    MODALITIES,
     CatalogModel,
     LicenseEntry,
     ReferenceText,
@@ -158,6 +159,7 @@ def _models_from_file(path: Path) -> list[CatalogModel]:
     for m in data["models"]:
         if not isinstance(m, dict) or not m.get("id") or not m.get("license"):
             raise KnowledgeBaseError(f"{path}: every model needs 'id' and 'license'")
+        modality, pipeline_tag = _task_fields(m, path)
         base = m.get("base_model") or []
         if isinstance(base, str):
             base = [base]
@@ -178,9 +180,23 @@ def _models_from_file(path: Path) -> list[CatalogModel]:
                 openness=dict(m.get("openness") or {}),
                 sources=tuple(str(s) for s in (m.get("sources") or [])) or fam_sources,
                 path=str(path),
+                modality=modality,
+                pipeline_tag=pipeline_tag,
             )
         )
     return out
+
+
+def _task_fields(m: dict[str, Any], path: Path) -> tuple[str | None, str | None]:
+    """A model's optional `modality` (one of MODALITIES) and `pipeline_tag`; a typo names the file."""
+    modality, pipeline_tag = m.get("modality"), m.get("pipeline_tag")
+    if modality is not None and modality not in MODALITIES:
+        raise KnowledgeBaseError(
+            f"{path}: {m['id']}: unknown modality {modality!r} (one of {', '.join(sorted(MODALITIES))})"
+        )
+    if pipeline_tag is not None and not (isinstance(pipeline_tag, str) and pipeline_tag.strip()):
+        raise KnowledgeBaseError(f"{path}: {m['id']}: pipeline_tag must be a Hub task tag, got {pipeline_tag!r}")
+    return modality, pipeline_tag
 
 
 @lru_cache(maxsize=1)

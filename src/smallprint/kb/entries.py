@@ -129,6 +129,12 @@ def license_entry_from_dict(data: dict[str, Any], path: str) -> LicenseEntry:
     )
 
 
+MODALITIES = frozenset({"text", "vision-language", "image", "audio", "speech", "video", "embedding", "multimodal"})
+"""What a catalogued model takes in and puts out (documented in kb/README.md): `text` (text in,
+text out), `vision-language` (image and text in), `image` (image generation), `audio`, `speech`
+(speech recognition or synthesis), `video`, `embedding` (text embeddings), `multimodal` (any-to-any)."""
+
+
 @dataclass(frozen=True)
 class CatalogModel:
     """A widely used model the catalog knows offline (facts with their sources)."""
@@ -148,3 +154,5 @@ class CatalogModel:
     openness: dict[str, Any] = field(default_factory=dict)
     sources: tuple[str, ...] = ()
     path: str | None = None
+    modality: str | None = None  # one of MODALITIES; None when the catalog does not say
+    pipeline_tag: str | None = None  # the Hub's task tag, e.g. text-generation, image-text-to-text

@@ -43,6 +43,7 @@ border:1px solid currentColor;white-space:nowrap}
 .quote{color:var(--muted);font-style:italic}
 .model{page-break-before:always}
 .model:first-of-type{page-break-before:auto}
+.appendix{page-break-before:always}
 ul.tree{list-style:none;padding-left:18px;margin:4px 0}
 ul.tree li{position:relative;padding-left:8px}
 ul.tree li::before{content:"\\2514\\2500";position:absolute;left:-14px;color:var(--muted)}
@@ -81,27 +82,64 @@ def _kb_updated() -> str:
         return "unknown"
 
 
-class _Docs:
-    """The texts that evidence points at, numbered per model so lines can be linked."""
+class _Library:
+    """Every text evidence points at, once for the whole report (a licence cited by 50
+    models is printed once), with the lines cited anywhere highlighted."""
 
-    def __init__(self, prefix: str, r: CheckResult):
+    def __init__(self) -> None:
+        self.keys: dict[tuple[str, int], int] = {}
+        self.docs: list[tuple[str, str]] = []  # (label, text)
+        self.hl: list[set[int]] = []
+
+    def add(self, label: str, text: str) -> int:
+        key = (label, hash(text))
+        if key not in self.keys:
+            self.keys[key] = len(self.docs)
+            self.docs.append((label, text))
+            self.hl.append(set())
+        return self.keys[key]
+
+    def render(self) -> str:
+        out = []
+        for i, (label, text) in enumerate(self.docs):
+            all_lines = text.splitlines()
+            lines = all_lines[:MAX_DOC_LINES]
+            hl = self.hl[i]
+            parts = []
+            prev = 0
+            for n in _window(len(lines), hl):
+                if n != prev + 1:
+                    parts.append('<span class="ln gap" data-n="">\u22ef</span>')
+                parts.append(
+                    f'<span class="ln{" hl" if n in hl else ""}" id="doc{i}-L{n}" '
+                    f'data-n="{n}">{e(lines[n - 1]) or " "}</span>'
+                )
+                prev = n
+            more = "" if len(all_lines) <= MAX_DOC_LINES else '<p class="muted">(cut)</p>'
+            out.append(f'<h4 id="doc{i}"><code>{e(label)}</code></h4><pre class="doc">{"".join(parts)}</pre>{more}')
+        return "".join(out)
+
+
+class _Docs:
+    """One model's view of the library: finds the texts its evidence points at."""
+
+    def __init__(self, prefix: str, r: CheckResult, lib: _Library):
         self.prefix = prefix
         self.r = r
-        self.order: list[str] = []
-        self.hl: dict[str, set[int]] = {}
+        self.lib = lib
+        self.cited: list[int] = []
 
     def anchor(self, ev: Evidence) -> str | None:
         if not ev.file:
             return None
-        if ev.file not in self.order:
-            if self._text(ev.file) is None:
-                return None
-            self.order.append(ev.file)
-        i = self.order.index(ev.file)
-        self.hl.setdefault(ev.file, set()).update(
-            range(ev.start_line, min(ev.end_line, ev.start_line + 200) + 1)
-        )
-        return f"{self.prefix}-d{i}-L{ev.start_line}"
+        text = self._text(ev.file)
+        if text is None:
+            return None
+        i = self.lib.add(ev.file, text)
+        if i not in self.cited:
+            self.cited.append(i)
+        self.lib.hl[i].update(range(ev.start_line, min(ev.end_line, ev.start_line + 200) + 1))
+        return f"doc{i}-L{ev.start_line}"
 
     def _text(self, file: str) -> str | None:
         facts = self.r.facts
@@ -125,29 +163,13 @@ class _Docs:
         return None
 
     def render(self) -> str:
-        out = []
-        for i, f in enumerate(self.order):
-            text = self._text(f) or ""
-            lines = text.splitlines()[:MAX_DOC_LINES]
-            hl = self.hl.get(f, set())
-            shown = _window(len(lines), hl)
-            parts = []
-            prev = 0
-            for n in shown:
-                if n != prev + 1:
-                    parts.append('<span class="ln gap" data-n="">\u22ef</span>')
-                line = lines[n - 1]
-                parts.append(
-                    f'<span class="ln{" hl" if n in hl else ""}" id="{self.prefix}-d{i}-L{n}" '
-                    f'data-n="{n}">{e(line) or " "}</span>'
-                )
-                prev = n
-            rows = "".join(parts)
-            more = "" if len(text.splitlines()) <= MAX_DOC_LINES else '<p class="muted">(cut)</p>'
-            out.append(
-                f'<h4 id="{self.prefix}-d{i}"><code>{e(f)}</code></h4><pre class="doc">{rows}</pre>{more}'
-            )
-        return "".join(out)
+        """Links to the texts this model's evidence cites (printed once, in the appendix)."""
+        if not self.cited:
+            return ""
+        items = "".join(
+            f'<li><a href="#doc{i}"><code>{e(self.lib.docs[i][0])}</code></a></li>' for i in self.cited
+        )
+        return f'<ul class="texts">{items}</ul>'
 
 
 FULL_TEXT_LINES = 400
@@ -355,6 +377,7 @@ def render_html(results: list[CheckResult], title: str = "smallprint report") ->
     kb_date = _kb_updated()
     summary_rows = []
     sections = []
+    library = _Library()
     for i, r in enumerate(results, start=1):
         pid = f"m{i}"
         name = r.model_id or r.target
@@ -374,7 +397,7 @@ def render_html(results: list[CheckResult], title: str = "smallprint report") ->
                 f'<section class="model" id="{pid}"><h2>{e(name)}</h2><p class="s-error">{e(r.error)}</p></section>'
             )
             continue
-        docs = _Docs(pid, r)
+        docs = _Docs(pid, r, library)
         terms_html = _terms_table(r.terms, docs)
         verdict_html = _verdict(r, docs)
         findings_html = _findings(r.findings, docs)
@@ -403,13 +426,17 @@ def render_html(results: list[CheckResult], title: str = "smallprint report") ->
         + "".join(summary_rows)
         + "</tbody></table></section>"
     )
+    texts = library.render()
+    appendix = (
+        f'<section class="appendix" id="texts"><h2>Licence texts and sources cited</h2>{texts}</section>' if texts else ""
+    )
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{e(title)}</title><style>{CSS}</style></head><body>"
         f'<header class="top"><h1>{e(title)}</h1><div class="meta">{len(results)} model(s) &middot; generated {e(now)} '
         f"&middot; smallprint {e(__version__)} &middot; knowledge base {e(kb_date)}</div></header>"
-        f"<main>{summary}{''.join(sections)}</main>"
+        f"<main>{summary}{''.join(sections)}{appendix}</main>"
         f"<footer>smallprint {e(__version__)} &middot; knowledge base updated {e(kb_date)} &middot; generated {e(now)}. "
         "Every statement links to the clause it comes from; where smallprint could not tell, it says unclear.</footer>"
         "</body></html>"
