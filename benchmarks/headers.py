@@ -2,7 +2,9 @@
 
 Writes a tiny and a ~10 GB sparse GGUF and safetensors file (same header, the big
 one extended with `truncate`, so no disk space is used) in a temporary folder and
-prints the median time to read each header.
+prints the median time to read each header. Then serves both GGUF files from the
+stand-in Hub on loopback (tests/hub_server.py) and reads them as Hub repos, through
+HTTP range requests: bytes transferred and time must not grow with the file size.
 
     python benchmarks/headers.py [--runs 15] [--vocabulary 128000]
 """
@@ -14,6 +16,7 @@ import json
 import os
 import statistics
 import struct
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -23,7 +26,11 @@ import numpy as np
 from gguf import GGUFWriter
 
 from smallprint.sources.gguf_header import read_gguf_header
+from smallprint.sources.hub import read_hub
 from smallprint.sources.safetensors_header import read_safetensors_header
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from hub_server import FakeRepo, StandInHub  # noqa: E402
 
 BIG = 10 * 1024**3
 
@@ -94,6 +101,32 @@ def main() -> None:
         for kind in ("gguf", "safetensors"):
             small, big = (s for k, _, _, s in rows if k == kind)
             print(f"{kind}: 10 GB / small = {big / small:.2f}x")
+        remote_rows(folder, args.runs)
+
+
+def remote_rows(folder: Path, runs: int) -> None:
+    """Both GGUF files as Hub repos on the stand-in server: bytes sent and median read time."""
+    os.environ.update(HF_HOME=str(folder / "hf-home"), HF_HUB_DISABLE_XET="1")
+    os.environ.pop("HF_TOKEN", None)
+    repos = [FakeRepo(f"bench/{p.stem}-GGUF", {}, disk_files={f"{p.stem}-Q4_K_M.gguf": p}) for p in
+             (folder / "small.gguf", folder / "10GB.gguf")]
+    print(f"\n{'remote gguf':<12} {'size (bytes)':>15} {'bytes sent':>12} {'requests':>9} {'median read (ms)':>17}")
+    with StandInHub(repos) as hub:
+        os.environ["HF_ENDPOINT"] = hub.url
+        for repo in repos:
+            path = next(iter(repo.disk_files.values()))
+            times = []
+            for _ in range(runs):
+                hub.body_bytes = 0
+                start = time.perf_counter()
+                facts = read_hub(repo.repo_id)
+                times.append(time.perf_counter() - start)
+            outcome = facts.metadata["hub"]["weight_headers"][0]
+            assert outcome["status"] == "read", outcome
+            print(
+                f"{path.stem:<12} {path.stat().st_size:>15,} {hub.body_bytes:>12,} {outcome['requests']:>9} "
+                f"{statistics.median(times) * 1000:>17.2f}"
+            )
 
 
 if __name__ == "__main__":

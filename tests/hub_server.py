@@ -3,18 +3,23 @@
 Serves `/api/models/{id}[/revision/{rev}]` and `HEAD`/`GET /{id}/resolve/{rev}/{file}`
 with `X-Repo-Commit` and `ETag`, and the Hub's error headers (`X-Error-Code:
 RepoNotFound`, `GatedRepo`, `RevisionNotFound`, `EntryNotFound`), 429 for a
-rate-limited repo and a slow repo for timeouts. Every request is logged so tests
-can assert that offline reads made none.
+rate-limited repo and a slow repo for timeouts. File GETs honour a single `Range`
+(`206 Partial Content` with `Content-Range`, `416` past the end), optionally after a
+302 to a CDN-like path as the Hub does for large files; files may live on disk
+(sparse multi-GB weights). Every request and the body bytes sent are logged so tests
+can assert what was (not) fetched.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -34,11 +39,21 @@ class FakeRepo:
     slow_seconds: float = 0.0
     extra_files: dict[str, int] = field(default_factory=dict)  # listed, not served: name -> size
     token: str | None = None  # a gated repo's files are served when this bearer token is sent
+    disk_files: dict[str, Path] = field(default_factory=dict)  # served from disk (sparse big weights)
+    gguf: dict[str, Any] | None = None  # the API's `gguf` summary field
+    ranges: bool = True  # False: ignore Range and answer 200 with the whole file
+    redirect_files: bool = False  # 302 weight-file GETs to a CDN-like path, as the Hub does for LFS
+    broken_files: set[str] = field(default_factory=set)  # answer 500 for these
+    sizes_in_info: bool = True  # the real API lists sizes only with blobs=True
+    slow_file_seconds: float = 0.0  # wait this long before answering a weight-file GET
 
     def info(self) -> dict[str, Any]:
         org = self.repo_id.split("/")[0]
         siblings = [{"rfilename": n, "size": len(b)} for n, b in self.files.items()]
+        siblings += [{"rfilename": n, "size": p.stat().st_size} for n, p in self.disk_files.items()]
         siblings += [{"rfilename": n, "size": s} for n, s in self.extra_files.items()]
+        if not self.sizes_in_info:
+            siblings = [{"rfilename": s["rfilename"]} for s in siblings]
         return {
             "_id": hashlib.sha1(self.repo_id.encode()).hexdigest()[:24],
             "id": self.repo_id,
@@ -57,7 +72,28 @@ class FakeRepo:
             "createdAt": "2025-01-01T00:00:00.000Z",
             "cardData": self.card_data,
             "siblings": siblings,
+            **({"gguf": self.gguf} if self.gguf is not None else {}),
         }
+
+    def size_of(self, name: str) -> int | None:
+        if name in self.files:
+            return len(self.files[name])
+        if name in self.disk_files:
+            return self.disk_files[name].stat().st_size
+        return None
+
+    def read(self, name: str, start: int, end: int) -> bytes:
+        """Bytes [start, end) of a served file."""
+        if name in self.files:
+            return self.files[name][start:end]
+        with self.disk_files[name].open("rb") as handle:
+            handle.seek(start)
+            return handle.read(end - start)
+
+
+def _etag(repo: FakeRepo, name: str, size: int) -> str:
+    body = repo.files[name] if name in repo.files else f"{name}:{size}".encode()
+    return hashlib.sha1(body).hexdigest()
 
 
 class StandInHub:
@@ -66,6 +102,8 @@ class StandInHub:
     def __init__(self, repos: list[FakeRepo] | None = None) -> None:
         self.repos: dict[str, FakeRepo] = {r.repo_id: r for r in repos or []}
         self.requests: list[str] = []
+        self.ranges: list[tuple[str, str]] = []  # (file, Range header or "") of every file GET
+        self.body_bytes = 0  # file body bytes sent, all requests together
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -117,6 +155,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._model_info(parts[2:], send_body)
         elif len(parts) >= 5 and parts[2] == "resolve":
             self._resolve(f"{parts[0]}/{parts[1]}", parts[3], "/".join(parts[4:]), send_body)
+        elif len(parts) >= 4 and parts[0] == "cdn":
+            self._cdn(f"{parts[1]}/{parts[2]}", "/".join(parts[3:]), send_body)
         else:
             self._error(404, "RepoNotFound", "Repository not found", send_body)
 
@@ -150,16 +190,49 @@ class _Handler(BaseHTTPRequestHandler):
         if (repo.gated or repo.gated_api) and not authorised:
             self._error(401, "GatedRepo", "Access to this model is restricted", send_body)
             return
-        if name not in repo.files:
+        if repo.size_of(name) is None:
             self._error(404, "EntryNotFound", "Entry not found", send_body)
             return
-        body = repo.files[name]
+        if repo.redirect_files and send_body and name.endswith((".gguf", ".safetensors")):
+            self._send(302, b"", {"Location": f"/cdn/{repo_id}/{name}", "X-Repo-Commit": repo.sha}, send_body)
+            return
+        self._file(repo, name, send_body)
+
+    def _cdn(self, repo_id: str, name: str, send_body: bool) -> None:
+        repo = self.stand_in.repos.get(repo_id)
+        if repo is None or repo.size_of(name) is None:
+            self._error(404, None, "Not found", send_body)
+            return
+        self._file(repo, name, send_body)
+
+    def _file(self, repo: FakeRepo, name: str, send_body: bool) -> None:
+        if name in repo.broken_files:
+            self._error(500, None, "Internal Error", send_body)
+            return
+        if repo.slow_file_seconds and name.endswith((".gguf", ".safetensors")):
+            time.sleep(repo.slow_file_seconds)
+        size = repo.size_of(name) or 0
         headers = {
             "Content-Type": "application/octet-stream",
             "X-Repo-Commit": repo.sha,
-            "ETag": f'"{hashlib.sha1(body).hexdigest()}"',
+            "ETag": f'"{_etag(repo, name, size)}"',
+            "Accept-Ranges": "bytes",
         }
-        self._send(200, body, headers, send_body)
+        wanted = self.headers.get("Range") or ""
+        if send_body:
+            self.stand_in.ranges.append((name, wanted))
+        match = re.fullmatch(r"bytes=(\d+)-(\d*)", wanted.strip())
+        if not repo.ranges or match is None:
+            self._send(200, repo.read(name, 0, size), headers, send_body)
+            return
+        start = int(match.group(1))
+        end = min(int(match.group(2)) + 1 if match.group(2) else size, size)
+        if start >= size:
+            headers["Content-Range"] = f"bytes */{size}"
+            self._send(416, b"", headers, send_body)
+            return
+        headers["Content-Range"] = f"bytes {start}-{end - 1}/{size}"
+        self._send(206, repo.read(name, start, end), headers, send_body)
 
     def _error(self, status: int, code: str | None, message: str, send_body: bool) -> None:
         headers = {"Content-Type": "application/json", "X-Error-Message": message}
@@ -176,5 +249,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             if send_body:
                 self.wfile.write(body)
+                if self.path.split("/")[1:2] != ["api"]:
+                    self.stand_in.body_bytes += len(body)
         except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout tests)
             pass

@@ -79,8 +79,18 @@ class CatalogResolver:
         return None if cm is None else self.facts_of(cm)
 
     def facts_of(self, cm: CatalogModel) -> ModelFacts:
-        """The catalog entry as ModelFacts, its licence claim pointing at the data file line."""
+        """The catalog entry as ModelFacts, its licence claim pointing at the data file line.
+
+        The modality and Hub task travel as a card or Hub source would carry them
+        (`pipeline_tag` in the card data, a `modality:<value>` tag), so clauses scoped to
+        multimodal models are decided offline too.
+        """
         ev = self._evidence(cm)
+        metadata: dict[str, Any] = {
+            "catalog": {"family": cm.family, "publisher": cm.publisher, "sources": list(cm.sources)}
+        }
+        if cm.modality:
+            metadata["modality"] = cm.modality
         return ModelFacts(
             target=cm.id,
             model_id=cm.id,
@@ -90,8 +100,10 @@ class CatalogResolver:
             base_models=list(cm.base_models),
             relation=cm.relation,
             datasets=list(cm.datasets),
+            tags=[f"modality:{cm.modality}"] if cm.modality else [],
             gated=cm.gated,
-            metadata={"catalog": {"family": cm.family, "publisher": cm.publisher, "sources": list(cm.sources)}},
+            card_data={"pipeline_tag": cm.pipeline_tag} if cm.pipeline_tag else {},
+            metadata=metadata,
         )
 
     def _evidence(self, cm: CatalogModel) -> Evidence:

@@ -244,6 +244,7 @@ class _Context:
     profile: Profile
     terms: tuple[Term, ...]
     multimodal: bool | None
+    multimodal_basis: str | None = None
 
     def has_key(self, *keys: str) -> bool:
         return any(t.key in keys for t in self.terms)
@@ -554,8 +555,10 @@ def _geographic(t: Term, c: _Context) -> list[_Outcome]:
                 out.append(Reason("unclear", f"The licence withholds rights in {region} for multimodal models "
                                   f"({text!r}); it is not known whether this model is multimodal: check."))
             else:
+                why = f" The model counts as multimodal: {c.multimodal_basis}." if (
+                    scoped_to_multimodal and c.multimodal_basis) else ""
                 out.append(Reason("blocked", f"The licence withholds its rights in {region}, one of the "
-                                  f"profile's regions: {text!r}."))
+                                  f"profile's regions: {text!r}.{why}"))
         elif region in SANCTIONED and re.search(r"sanction|embargo|export", text, re.I):
             out.append(Reason("unclear", f"The licence excludes sanctioned or export-controlled places and the "
                               f"profile names {region}: read the clause."))
@@ -688,18 +691,20 @@ def evaluate(
     lineage: Sequence[LineageNode] | None = None,
     *,
     multimodal: bool | None = None,
+    multimodal_basis: str | None = None,
 ) -> Verdict:
     """The verdict for one model: its effective terms (own and inherited) and licences against a profile.
 
     `licenses` are matches (with kinds and deviations) or licence ids looked up in `kb`
     (the bundled one when None). `multimodal` scopes clauses that apply only to
-    multimodal models (None: not known, so such a clause makes the verdict unclear).
+    multimodal models (None: not known, so such a clause makes the verdict unclear);
+    `multimodal_basis` says what settled it, for the reason that cites such a clause.
     """
     terms = list(terms)
     lics = _licences(licenses, kb)
     reasons = _licence_reasons(lics, terms, profile) + _lineage_reasons(lineage)
     duties: list[Duty] = []
-    ctx = _Context(profile, tuple(terms), multimodal)
+    ctx = _Context(profile, tuple(terms), multimodal, multimodal_basis)
     for term in terms:
         for o in _apply_rule(term, ctx):
             (reasons if isinstance(o, Reason) else duties).append(o)  # type: ignore[arg-type]
@@ -722,25 +727,130 @@ _MULTIMODAL_TAGS: Final = frozenset({
     "any-to-any", "multimodal", "vision", "mllama", "llava",
 })
 _MULTIMODAL_ID: Final = re.compile(r"vision|(?<![a-z])vl(?![a-z])|llava|llama-?4|multimodal|omni", re.I)
+_TEXT_PIPELINES: Final = frozenset({
+    "text-generation", "text2text-generation", "fill-mask", "feature-extraction", "sentence-similarity",
+    "text-classification", "token-classification",
+})
+# Catalog modalities (kb/entries.py MODALITIES). `image`, `audio`, `speech` and `video` models
+# turn one kind of input into another: whether a clause about "multimodal models" means them
+# is for a reader to decide, so they settle nothing here.
+_MULTI_INPUT_MODALITIES: Final = frozenset({"vision-language", "multimodal"})
+_TEXT_ONLY_MODALITIES: Final = frozenset({"text", "embedding"})
+# Relations that keep the parent's weights, hence its inputs: a quantization or a (LoRA) adapter.
+_SAME_WEIGHTS: Final = frozenset({"quantized", "adapter"})
+
+
+def modality_is_multimodal(modality: str | None) -> bool | None:
+    """Whether a catalog modality takes more than one kind of input; None when it does not settle it."""
+    if modality in _MULTI_INPUT_MODALITIES:
+        return True
+    if modality in _TEXT_ONLY_MODALITIES:
+        return False
+    return None
+
+
+def _own_modality(facts: ModelFacts | None, model_id: str | None, kb: KnowledgeBase) -> str | None:
+    """The modality the model's own facts state (a catalog answer), else the catalog's for its id."""
+    if facts is not None:
+        stated = facts.metadata.get("modality")
+        if isinstance(stated, str):
+            return stated
+        for tag in facts.tags:
+            if tag.lower().startswith("modality:"):
+                return tag.split(":", 1)[1].strip().lower()
+    cm = kb.model(model_id) if model_id else None
+    return cm.modality if cm is not None else None
+
+
+def _pipeline_of(facts: ModelFacts | None) -> str:
+    """The Hub task tag the card states, else the one the Hub computed."""
+    if facts is None:
+        return ""
+    hub = facts.metadata.get("hub")
+    for value in (facts.card_data.get("pipeline_tag"), facts.metadata.get("pipeline_tag"),
+                  hub.get("pipeline_tag") if isinstance(hub, dict) else None):
+        if isinstance(value, str) and value.strip():
+            return value.strip().lower()
+    return ""
 
 
 def multimodal_from_facts(
-    facts: ModelFacts | None, model_id: str | None = None, ancestors: Sequence[str] = ()
+    facts: ModelFacts | None,
+    model_id: str | None = None,
+    ancestors: Sequence[str] = (),
+    *,
+    same_weights: Sequence[str] = (),
+    kb: KnowledgeBase | None = None,
 ) -> bool | None:
-    """Whether a model takes more than text, from its tags, pipeline tag, id or its base models' ids
-    (a fine-tune of a vision model keeps its vision weights); None when unknown."""
-    tags = {t.lower() for t in (facts.tags if facts else [])}
-    pipeline = str((facts.card_data if facts else {}).get("pipeline_tag") or "").lower()
-    if tags & _MULTIMODAL_TAGS or pipeline in _MULTIMODAL_TAGS:
-        return True
+    """Whether a model takes more than text; None when unknown (see `modality_call`)."""
+    return modality_call(facts, model_id, ancestors, same_weights=same_weights, kb=kb)[0]
+
+
+def modality_call(
+    facts: ModelFacts | None,
+    model_id: str | None = None,
+    ancestors: Sequence[str] = (),
+    *,
+    same_weights: Sequence[str] = (),
+    kb: KnowledgeBase | None = None,
+) -> tuple[bool | None, str | None]:
+    """Whether a model takes more than text, and the fact that says so; (None, None) when unknown
+    (clauses scoped to multimodal models are then unclear, never silently passed).
+
+    Multimodal when its tags or pipeline tag say so, when the catalog's modality for it says so,
+    or when its id or any ancestor's id or catalog modality does (a fine-tune of a vision model
+    keeps its vision weights). Text-only when the catalog says so for the model itself, when its
+    pipeline tag is a text task, or when it keeps the weights of a catalogued text model
+    (`same_weights`: ancestors reached through quantization or adapter edges only); a fine-tune
+    of a text model may have grown a vision tower, so it stays unknown.
+    """
+    from smallprint.kb import default_kb
+
+    kb = kb or default_kb()
     ident = model_id or (facts.model_id if facts else None) or ""
+    tags = sorted({t.lower() for t in (facts.tags if facts else [])} & _MULTIMODAL_TAGS)
+    pipeline = _pipeline_of(facts)
+    if tags:
+        return True, f"its tags include {tags[0]!r}"
+    if pipeline in _MULTIMODAL_TAGS:
+        return True, f"its pipeline tag is {pipeline!r}"
+    modality = _own_modality(facts, ident, kb)
+    own = modality_is_multimodal(modality)
+    if own is not None:
+        return own, f"the catalog lists its modality as {modality!r}"
     bases = [*ancestors, *(facts.base_models if facts else [])]
-    if any(_MULTIMODAL_ID.search(i) for i in [ident, *bases] if i):
-        return True
-    if pipeline in {"text-generation", "text2text-generation", "fill-mask", "feature-extraction",
-                    "sentence-similarity", "text-classification", "token-classification"}:
-        return False
-    return None
+    named = next((i for i in [ident, *bases] if i and _MULTIMODAL_ID.search(i)), None)
+    if named:
+        return True, (f"its name {ident!r} marks a multimodal model" if named == ident
+                      else f"its base model {named} is multimodal by name")
+    for base in bases:
+        cm = kb.model(base) if base else None
+        if cm is not None and modality_is_multimodal(cm.modality):
+            return True, f"its base model {cm.id} is {cm.modality} in the catalog"
+    if pipeline in _TEXT_PIPELINES:
+        return False, f"its pipeline tag is {pipeline!r}"
+    kept = [kb.model(i) for i in same_weights if i]
+    known = [cm for cm in kept if cm is not None]
+    if known and all(modality_is_multimodal(cm.modality) is False for cm in known):
+        return False, f"it keeps the weights of {known[0].id}, {known[0].modality} in the catalog"
+    return None, None
+
+
+def same_weights_ancestors(lineage: Sequence[LineageNode]) -> list[str]:
+    """The ancestors whose weights the model ships unchanged in kind: those reached from it
+    through quantization or adapter edges only (a GGUF of a GGUF of the original)."""
+    by_id = {n.id.lower(): n for n in lineage}
+    root = next((n for n in lineage if n.depth == 0), None)
+    out: list[str] = []
+    todo = [root] if root is not None else []
+    while todo:
+        node = todo.pop()
+        for pid in node.parents:
+            parent = by_id.get(pid.lower())
+            if parent is not None and parent.relation in _SAME_WEIGHTS and parent.id not in out:
+                out.append(parent.id)
+                todo.append(parent)
+    return out
 
 
 def evaluate_result(result: CheckResult, profile: Profile, kb: KnowledgeBase | None = None) -> Verdict:
@@ -748,5 +858,7 @@ def evaluate_result(result: CheckResult, profile: Profile, kb: KnowledgeBase | N
     if result.error is not None:
         return Verdict("unclear", profile.name, [Reason("unclear", f"The model could not be checked: {result.error}")])
     ancestors = [n.id for n in result.lineage if n.depth > 0]
+    multimodal, basis = modality_call(result.facts, result.model_id, ancestors,
+                                      same_weights=same_weights_ancestors(result.lineage), kb=kb)
     return evaluate(result.terms, result.license.licenses, profile, kb, result.lineage,
-                    multimodal=multimodal_from_facts(result.facts, result.model_id, ancestors))
+                    multimodal=multimodal, multimodal_basis=basis)

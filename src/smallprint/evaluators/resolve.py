@@ -155,11 +155,17 @@ def read_claim(claim: LicenseClaim, kb: KnowledgeBase) -> ClaimReading:
     return ClaimReading(claim, matches)
 
 
-def _rank_in(reading: ClaimReading, said_other: bool) -> int:
-    """license_name/link stand in for the tag only when the tag says `other`; else they rank below it."""
+def _rank_in(reading: ClaimReading, said_other: bool, origin: str = "") -> float:
+    """license_name/link stand in for the tag only when the tag says `other`; else they rank below it.
+
+    On the Hub the card is the publisher's own statement, and a weight header is usually a
+    converter's copy of the *source* model's card: there the card wins and the header only
+    raises `sources-disagree`. In a local folder the file in hand (header) wins."""
     where = reading.claim.where
     if where in ("card:license_name", "card:license_link") and not said_other:
         return claim_rank("card:license") + 1
+    if origin == "hub" and where.startswith(("gguf:", "safetensors:")):
+        return claim_rank("card:license") + 0.5
     return claim_rank(where)
 
 
@@ -218,7 +224,7 @@ def resolve_license(
     # prose may stand in for a missing tag, never for a tag that says other/unknown: that card chose not to say
     pool = strong or ([] if said_none else known)
     if pool:
-        best = min(pool, key=lambda r: _rank_in(r, bool(said_other)))
+        best = min(pool, key=lambda r: _rank_in(r, bool(said_other), facts.origin))
         same_place = [r for r in pool if r.claim.where == best.claim.where]
         res.winner = best
         res.license_ids = _distinct_ids(same_place)

@@ -213,6 +213,14 @@ def read_gguf_header(path: Path, *, with_tensor_info: bool = True) -> GGUFHeader
         raise SourceError(f"{path}: cannot read GGUF file ({exc.strerror or exc})") from None
 
 
+def read_gguf_stream(handle: BinaryIO, size: int, name: str, *, with_tensor_info: bool = True) -> GGUFHeader:
+    """Read GGUF metadata from any seekable binary stream (a file, or ranges of a remote one)."""
+    try:
+        return _read(handle, size, name, with_tensor_info)
+    except _Malformed as exc:
+        raise SourceError(f"{name}: malformed GGUF header: {exc}") from None
+
+
 def _read(handle: BinaryIO, size: int, name: str, with_tensor_info: bool) -> GGUFHeader:
     reader = _BoundedReader(handle, size)
     if size < 4 or reader.read(4) != MAGIC:

@@ -2,20 +2,29 @@
 
 Settings (endpoint, token, cache, offline) are read from the environment at call
 time and passed explicitly, because the library reads its own copies at import.
-Only the card, licence files and small JSON configs are downloaded; weight files
-are listed from the repository's file list, never fetched.
+Only the card, licence files and small JSON configs are downloaded. Weight files are
+never fetched whole: the headers of a few GGUF and safetensors files are read through
+HTTP range requests (`remote_file`), for the licence and lineage keys they carry.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 import httpx2
-from huggingface_hub import HfApi, constants, hf_hub_download, try_to_load_from_cache
+from huggingface_hub import (
+    HfApi,
+    constants,
+    get_session,
+    hf_hub_download,
+    hf_hub_url,
+    try_to_load_from_cache,
+)
 from huggingface_hub.errors import (
     EntryNotFoundError,
     GatedRepoError,
@@ -26,12 +35,21 @@ from huggingface_hub.errors import (
     RevisionNotFoundError,
 )
 from huggingface_hub.hf_api import ModelInfo
+from huggingface_hub.utils import build_hf_headers
 
 from smallprint.errors import InputError, SourceError
 from smallprint.model import Evidence, Finding, LicenseClaim, ModelFacts, WeightFile
 from smallprint.sources.card_facts import HUB_ID
 from smallprint.sources.folder import is_license_file, read_folder
-from smallprint.sources.weights import pickle_finding, weight_format
+from smallprint.sources.gguf_header import GGUFHeader, read_gguf_header, read_gguf_stream
+from smallprint.sources.remote_file import HttpRangeSource, RangeLimits, RemoteFile, RemoteReadError
+from smallprint.sources.safetensors_header import (
+    MAX_HEADER_BYTES,
+    SafetensorsHeader,
+    parse_header,
+    read_safetensors_header,
+)
+from smallprint.sources.weights import apply_gguf, apply_safetensors, pickle_finding, weight_format
 
 DEFAULT_TIMEOUT = 10.0
 MAX_LICENSE_FILES = 20
@@ -128,6 +146,9 @@ def _read_online(ref: HubRef, settings: HubSettings, info: ModelInfo, target: st
     _apply_info(facts, info, settings, card_read=facts.card_path is not None)
     if gated_files:
         facts.findings.append(_gated_finding(ref, settings, "files could not be downloaded"))
+    else:
+        deadline = time.monotonic() + max(30.0, 4 * settings.timeout)
+        read_weight_headers(facts, HeaderSite(ref, settings, info.sha or ref.revision, snapshot, deadline), info)
     return facts
 
 
@@ -198,6 +219,265 @@ def _apply_info(facts: ModelFacts, info: ModelInfo, settings: HubSettings, *, ca
         "last_modified": info.last_modified.isoformat() if info.last_modified else None,
         "siblings": [s.rfilename for s in siblings][:10_000],
     }
+
+
+# --- weight headers: a few GGUF and safetensors files, read by range ------------------
+
+MAX_GGUF_HEADERS = 2
+MAX_SAFETENSORS_HEADERS = 4
+GGUF_LIMITS = RangeLimits()
+SAFETENSORS_LIMITS = RangeLimits(
+    first_bytes=256 * 1024,
+    max_request=MAX_HEADER_BYTES + 8,
+    max_total=MAX_HEADER_BYTES + 8 + 512 * 1024,
+    max_cached=MAX_HEADER_BYTES + 8 + 512 * 1024,
+)
+_SHARD = re.compile(r"-(\d{3,6})-of-(\d{3,6})$", re.IGNORECASE)
+_QUANT = re.compile(
+    r"(?<![a-z0-9])(?:ud-)?(?:i?q[1-8](?:_[a-z0-9]{1,4})*|tq[12]_0|f16|f32|bf16|fp16|fp32|fp8|mxfp4(?:_moe)?)"
+    r"(?![a-z0-9])",
+    re.IGNORECASE,
+)
+_GGUF_SIDE_FILES = ("mmproj", "imatrix")  # projector or calibration files: read only when nothing else
+
+
+@dataclass(frozen=True)
+class HeaderPick:
+    """One weight file whose header is worth reading."""
+
+    name: str
+    format: str  # gguf | safetensors
+    size: int | None = None
+
+
+@dataclass(frozen=True)
+class HeaderSite:
+    """Where a repo's files live: the commit to read them at, and the partial local snapshot."""
+
+    ref: HubRef
+    settings: HubSettings
+    revision: str | None
+    snapshot: Path | None
+    deadline: float  # time.monotonic() after which no further remote header read starts
+
+
+@dataclass
+class HeaderOutcome:
+    """What reading one header cost and gave, kept in `metadata["hub"]["weight_headers"]`."""
+
+    file: str
+    format: str
+    via: str  # cache | range
+    status: str = "read"  # read | broken | skipped
+    reason: str | None = None
+    bytes: int = 0
+    requests: int = 0
+    http_status: int | None = None
+
+
+def pick_header_files(files: list[tuple[str, int | None]]) -> list[HeaderPick]:
+    """A bounded choice of weight files whose headers stand for the whole repo.
+
+    Quantizations of one conversion share their metadata, and only the first shard of a
+    split file carries it, so one file per model stem is enough: the first shard, the
+    smallest when sizes are known. Root files come before files in subfolders.
+    """
+    groups: dict[tuple[str, str], HeaderPick] = {}
+    for name, size in files:
+        kind = weight_format(name)
+        if kind not in ("gguf", "safetensors"):
+            continue
+        stem = name[: -len(".gguf")] if kind == "gguf" else name[: -len(".safetensors")]
+        shard = _SHARD.search(stem)
+        if shard and int(shard.group(1)) != 1:
+            continue
+        key = _model_stem(_SHARD.sub("", stem))
+        pick = HeaderPick(name, kind, size)
+        current = groups.get((kind, key))
+        if current is None or _smaller(pick, current):
+            groups[(kind, key)] = pick
+    picks = sorted(groups.values(), key=_pick_order)
+    gguf = [p for p in picks if p.format == "gguf"]
+    main = [p for p in gguf if not _is_side_file(p.name)]
+    chosen = (main or gguf)[:MAX_GGUF_HEADERS]
+    chosen += [p for p in picks if p.format == "safetensors"][:MAX_SAFETENSORS_HEADERS]
+    return chosen
+
+
+def _model_stem(stem: str) -> str:
+    """The file name with its quantization or precision labels removed (folders included)."""
+    flat = re.sub(r"[-_.]+", "-", _QUANT.sub("", stem.lower()))
+    return re.sub(r"-*/-*", "/", flat).strip("-/")
+
+
+def _smaller(pick: HeaderPick, current: HeaderPick) -> bool:
+    """Smallest known size first, then the name, so the listing order does not matter."""
+
+    def key(p: HeaderPick) -> tuple[bool, int, str]:
+        return (p.size is None, p.size or 0, p.name)
+
+    return key(pick) < key(current)
+
+
+def _pick_order(pick: HeaderPick) -> tuple[int, int, str]:
+    return (pick.name.count("/"), 1 if _is_side_file(pick.name) else 0, pick.name)
+
+
+def _is_side_file(name: str) -> bool:
+    base = name.rsplit("/", 1)[-1].lower()
+    return any(word in base for word in _GGUF_SIDE_FILES)
+
+
+def read_weight_headers(facts: ModelFacts, site: HeaderSite, info: ModelInfo) -> None:
+    """Licence and lineage keys from weight headers, from the cache when there, else by range.
+
+    Remote reads share one deadline, and stop at the first network failure: a Hub that
+    timed out once would make every further file wait as long.
+    """
+    _apply_gguf_summary(facts, info, site.settings)
+    siblings = [(s.rfilename, s.size) for s in info.siblings or []]
+    outcomes: list[HeaderOutcome] = []
+    declared_bases = list(facts.base_models)
+    network_down = False
+    for pick in pick_header_files(siblings):
+        local = _cached_file(site, pick.name)
+        if local is not None and str(local) in _headers_read(facts):
+            continue  # the snapshot reader already read this cached file
+        if local is None and (network_down or time.monotonic() > site.deadline):
+            reason = "not tried after a network failure" if network_down else "time for header reads used up"
+            outcomes.append(HeaderOutcome(pick.name, pick.format, "range", "skipped", reason))
+            continue
+        outcome = _read_one(facts, site, pick, local)
+        network_down = outcome.status == "skipped" and outcome.http_status is None
+        outcomes.append(outcome)
+    if declared_bases:
+        # A GGUF's general.base_model.* are its *source* model's parents (the converter copies
+        # the source card's base_model), so they do not replace what this repo declares.
+        facts.base_models[:] = declared_bases
+    if outcomes:
+        facts.metadata.setdefault("hub", {})["weight_headers"] = [_outcome_dict(o) for o in outcomes]
+
+
+def _read_one(facts: ModelFacts, site: HeaderSite, pick: HeaderPick, local: Path | None) -> HeaderOutcome:
+    outcome = HeaderOutcome(pick.name, pick.format, "cache" if local else "range")
+    try:
+        if pick.format == "gguf":
+            apply_gguf(facts, _gguf_header(site, pick.name, local, outcome), pick.name)
+        else:
+            apply_safetensors(facts, _safetensors_header(site, pick.name, local, outcome), pick.name)
+    except RemoteReadError as exc:
+        outcome.status, outcome.reason, outcome.http_status = "skipped", str(exc), exc.status
+        if exc.status != 404:  # a listed file missing at the commit has nothing to check
+            facts.findings.append(_unread_finding(site, pick.name, str(exc)))
+    except SourceError as exc:
+        outcome.status, outcome.reason = "broken", str(exc)
+        facts.findings.append(
+            Finding("broken-metadata", "warning", str(exc), [Evidence(pick.name, 0, 0, pick.name)])
+        )
+    return outcome
+
+
+def _gguf_header(site: HeaderSite, name: str, local: Path | None, outcome: HeaderOutcome) -> GGUFHeader:
+    if local is not None:
+        header = read_gguf_header(local)
+        header.path = name
+        return header
+    remote = _open_remote(site, name, GGUF_LIMITS, outcome)
+    try:
+        return read_gguf_stream(cast(BinaryIO, remote), remote.size, name)
+    finally:
+        outcome.bytes, outcome.requests = remote.bytes_fetched, remote.requests
+
+
+def _safetensors_header(
+    site: HeaderSite, name: str, local: Path | None, outcome: HeaderOutcome
+) -> SafetensorsHeader:
+    if local is not None:
+        header = read_safetensors_header(local)
+        header.path = name
+        return header
+    remote = _open_remote(site, name, SAFETENSORS_LIMITS, outcome)
+    try:
+        prefix = remote.read(8)
+        if len(prefix) < 8:
+            raise SourceError(f"{name}: not a safetensors file (shorter than 8 bytes)")
+        length = int.from_bytes(prefix, "little")
+        if length > MAX_HEADER_BYTES:
+            raise SourceError(f"{name}: safetensors header of {length} bytes exceeds the limit")
+        if 8 + length > remote.size:
+            raise SourceError(f"{name}: safetensors header length {length} runs past the end of the file")
+        return parse_header(remote.read(length), name)
+    finally:
+        outcome.bytes, outcome.requests = remote.bytes_fetched, remote.requests
+
+
+def _open_remote(site: HeaderSite, name: str, limits: RangeLimits, outcome: HeaderOutcome) -> RemoteFile:
+    """A range-read view of one repo file at the commit the rest was read at."""
+    settings = site.settings
+    url = hf_hub_url(site.ref.repo_id, name, revision=site.revision, endpoint=settings.endpoint)
+    headers = build_hf_headers(token=settings.token, library_name="smallprint")
+    deadline = min(site.deadline, time.monotonic() + max(20.0, 3 * settings.timeout))
+    source = HttpRangeSource(get_session(), url, headers, timeout=settings.timeout, deadline=deadline)
+    return RemoteFile(source, limits)
+
+
+def _cached_file(site: HeaderSite, name: str) -> Path | None:
+    """The file in the local snapshot when it was downloaded before (never fetched here)."""
+    if site.snapshot is not None and (site.snapshot / name).is_file():
+        return site.snapshot / name
+    found = try_to_load_from_cache(
+        site.ref.repo_id, name, cache_dir=site.settings.cache_dir, revision=site.revision
+    )
+    return Path(found) if isinstance(found, str) else None
+
+
+def _headers_read(facts: ModelFacts) -> set[str]:
+    return set(facts.metadata.get("gguf", {})) | set(facts.metadata.get("safetensors", {}))
+
+
+def _unread_finding(site: HeaderSite, name: str, why: str) -> Finding:
+    return Finding(
+        "weight-header-unread",
+        "info",
+        f"{site.ref.label}: header of {name} not read ({why}); its licence keys were not checked",
+        [Evidence(name, 0, 0, name)],
+    )
+
+
+def _outcome_dict(outcome: HeaderOutcome) -> dict[str, Any]:
+    return {
+        "file": outcome.file,
+        "format": outcome.format,
+        "via": outcome.via,
+        "status": outcome.status,
+        "reason": outcome.reason,
+        "bytes": outcome.bytes,
+        "requests": outcome.requests,
+    }
+
+
+_GGUF_SUMMARY_SKIP = ("chat_template",)
+
+
+def _apply_gguf_summary(facts: ModelFacts, info: ModelInfo, settings: HubSettings) -> None:
+    """The `gguf` field of the model info (architecture, total parameters, ...): kept as a
+    summary; a licence in it, should the Hub carry one, becomes a claim."""
+    summary = getattr(info, "gguf", None)
+    if not isinstance(summary, dict) or not summary:
+        return
+    kept = {
+        str(k)[:200]: (v[:1000] if isinstance(v, str) else v)
+        for k, v in list(summary.items())[:200]
+        if k not in _GGUF_SUMMARY_SKIP and (isinstance(v, (str, int, float, bool)) or v is None)
+    }
+    facts.metadata.setdefault("hub", {})["gguf"] = kept
+    source = f"{settings.endpoint}/api/models/{info.id}"
+    for key in ("license", "general.license"):
+        value = kept.get(key)
+        if isinstance(value, str) and value.strip():
+            facts.license_claims.append(
+                LicenseClaim("hub:gguf.license", value.strip(), Evidence(source, 0, 0, f"gguf.{key}: {value}"))
+            )
 
 
 def _lineage_from_tags(tags: list[str]) -> tuple[list[str], str | None]:

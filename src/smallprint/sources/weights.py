@@ -71,10 +71,19 @@ def apply_gguf(facts: ModelFacts, header: GGUFHeader, file: str) -> None:
         for part in parts:
             facts.license_claims.append(LicenseClaim(f"gguf:{key}", part, _header_evidence(file, key, value)))
     parents = _gguf_parents(meta)
-    for parent in parents:
-        ident = hub_id_from_url(str(parent.get("repo_url", ""))) or hub_id_from_url(str(parent.get("url", "")))
-        if ident and ident not in facts.base_models:
-            facts.base_models.append(ident)
+    idents = [
+        i
+        for p in parents
+        if (i := hub_id_from_url(str(p.get("repo_url", ""))) or hub_id_from_url(str(p.get("url", ""))))
+    ]
+    # A converter copies the *source* model's parents into the header: they are this
+    # file's lineage only when nothing else (card, adapter config) names a base.
+    if facts.base_models:
+        facts.metadata.setdefault("gguf_parents", {})[file] = idents
+    else:
+        for ident in idents:
+            if ident not in facts.base_models:
+                facts.base_models.append(ident)
     source = next(
         (hub_id_from_url(str(meta[k])) for k in ("general.source.repo_url", "general.source.url") if k in meta),
         None,
@@ -123,7 +132,8 @@ def _gguf_parents(meta: dict[str, Any]) -> list[dict[str, Any]]:
 def apply_safetensors(facts: ModelFacts, header: SafetensorsHeader, file: str) -> None:
     """A `license` key in __metadata__ (a convention, not a standard) becomes a claim."""
     for key, value in header.metadata.items():
-        if key.lower() in ("license", "licence", "license_name", "license_link") and value.strip():
+        # `license` by convention; `modelspec.license` (Stability's ModelSpec, kohya-style trainers)
+        if key.lower().rsplit(".", 1)[-1] in ("license", "licence", "license_name", "license_link") and value.strip():
             facts.license_claims.append(
                 LicenseClaim(
                     f"safetensors:__metadata__.{key}",
