@@ -253,3 +253,21 @@ class _Handler(BaseHTTPRequestHandler):
                     self.stand_in.body_bytes += len(body)
         except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout tests)
             pass
+
+
+def isolate_hub_env(home: Path, monkeypatch: Any) -> Path:
+    """A private HF_HOME and no token, offline flag or cache settings from the outside.
+
+    huggingface_hub reads some settings at import time, so the module constants are
+    patched as well as the environment."""
+    from huggingface_hub import constants
+
+    for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_HUB_CACHE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HF_HOME", str(home))
+    monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+    monkeypatch.setattr(constants, "HF_HUB_DISABLE_XET", True)
+    monkeypatch.setattr(constants, "HF_TOKEN_PATH", str(home / "token"))
+    monkeypatch.setattr(constants, "HF_STORED_TOKENS_PATH", str(home / "stored_tokens"))
+    return home

@@ -10,24 +10,13 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from hub_server import StandInHub  # noqa: E402
+from hub_server import StandInHub, isolate_hub_env  # noqa: E402
 
 
 @pytest.fixture
 def hub_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private HF_HOME and no token, offline flag or cache settings from the outside."""
-    from huggingface_hub import constants
-
-    home = tmp_path / "hf-home"
-    for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_HUB_CACHE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("HF_HOME", str(home))
-    monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
-    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
-    monkeypatch.setattr(constants, "HF_HUB_DISABLE_XET", True)
-    monkeypatch.setattr(constants, "HF_TOKEN_PATH", str(home / "token"))
-    monkeypatch.setattr(constants, "HF_STORED_TOKENS_PATH", str(home / "stored_tokens"))
-    return home
+    return isolate_hub_env(tmp_path / "hf-home", monkeypatch)
 
 
 @pytest.fixture
