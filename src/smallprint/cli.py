@@ -10,7 +10,7 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -24,17 +24,53 @@ app = typer.Typer(
 )
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from smallprint import __version__
+        from smallprint.kb import default_kb
+
+        kb = default_kb()
+        sys.stdout.write(f"smallprint {__version__} (knowledge base: {len(kb)} licences and policies)\n")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="show the version and exit"),
+    ] = False,
+) -> None:
+    """What you may do with an AI model, with the clause that says so."""
+
+
 class TextFormat(StrEnum):
     table = "table"
     json = "json"
     md = "md"
 
 
+def _unwritable(output: Path, e: OSError) -> str:
+    """Why an output file cannot be written, in one line."""
+    if output.is_dir():
+        return f"{output}: is a directory (give a file name for --output)"
+    if not output.parent.is_dir():
+        return f"{output}: cannot write: folder {output.parent} does not exist"
+    return f"{output}: cannot write ({e.strerror or type(e).__name__})"
+
+
+def _open_output(output: Path) -> Any:
+    try:
+        return output.open("w", encoding="utf-8")
+    except OSError as e:
+        _fail(_unwritable(output, e))
+
+
 def _console(output: Path | None = None) -> Any:
     from rich.console import Console
 
     if output is not None:
-        return Console(file=output.open("w", encoding="utf-8"), width=160, color_system=None)
+        return Console(file=_open_output(output), width=160, color_system=None)
     return Console(width=None if sys.stdout.isatty() else 160)
 
 
@@ -44,10 +80,11 @@ def _write(text: str, output: Path | None) -> None:
         if not text.endswith("\n"):
             sys.stdout.write("\n")
     else:
-        output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        with _open_output(output) as f:
+            f.write(text if text.endswith("\n") else text + "\n")
 
 
-def _fail(msg: str, code: int = 2) -> None:
+def _fail(msg: str, code: int = 2) -> NoReturn:
     sys.stderr.write(f"smallprint: {msg}\n")
     raise typer.Exit(code)
 
@@ -131,12 +168,20 @@ def diff_cmd(
 @app.command("licenses")
 def licenses_cmd(
     format: FormatOpt = TextFormat.table,
-    kind: Annotated[str | None, typer.Option(help="only this kind")] = None,
+    output: OutputOpt = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(help="only this kind: permissive, restricted-model, non-commercial, use-policy, ... "
+                     "(see the kind column)"),
+    ] = None,
 ) -> None:
     """List the licences and use policies the knowledge base knows."""
     from smallprint.api import entry_summary
     from smallprint.kb import default_kb
 
+    kinds = sorted({e.kind for e in default_kb()})
+    if kind is not None and kind not in kinds:
+        _fail(f"--kind: unknown kind {kind!r} (expected one of: {', '.join(kinds)})")
     entries = [e for e in default_kb() if kind is None or e.kind == kind]
     entries.sort(key=lambda e: (e.family, e.id))
     if format is TextFormat.json:
@@ -148,7 +193,7 @@ def licenses_cmd(
                 },
                 indent=2,
             ),
-            None,
+            output,
         )
         return
     if format is TextFormat.md:
@@ -161,7 +206,7 @@ def licenses_cmd(
                 f"| `{e.id}` | {e.name} | {e.version or ''} | {e.kind} | {e.spdx_id or ''} | "
                 f"{e.hub_id or ''} | {'yes' if e.text.present else 'no'} |"
             )
-        _write("\n".join(rows), None)
+        _write("\n".join(rows), output)
         return
     from rich.table import Table
 
@@ -178,7 +223,7 @@ def licenses_cmd(
             e.hub_id or "",
             "yes" if e.text.present else "no",
         )
-    _console().print(t)
+    _console(output).print(t)
 
 
 class CheckFormat(StrEnum):
@@ -240,27 +285,44 @@ def check_cmd(
             "safetensors files, model cards, CycloneDX/SPDX BOMs; none: the bundled example inventory"
         ),
     ] = None,
-    format: Annotated[CheckFormat, typer.Option("--format", "-f")] = CheckFormat.table,
+    format: Annotated[
+        CheckFormat, typer.Option("--format", "-f", help="table, json, md, html, sarif, cyclonedx or spdx")
+    ] = CheckFormat.table,
     output: OutputOpt = None,
     offline: Annotated[
         bool, typer.Option("--offline", help="never call the Hub: cache and bundled catalog only")
     ] = False,
-    profile: Annotated[str | None, typer.Option("--profile", "-p", help="use profile YAML file")] = None,
-    use: Annotated[str | None, typer.Option("--use", help="built-in use profile preset")] = None,
+    profile: Annotated[str | None, typer.Option("--profile", "-p", help="use profile YAML file (or a preset name)")] = None,
+    use: Annotated[str | None, typer.Option(
+            "--use",
+            help="built-in use profile: internal-research, commercial-saas, on-prem-product, "
+            "redistribute-finetune, distill-own-model",
+        )] = None,
     inventory: Annotated[Path | None, typer.Option("--inventory", help="inventory YAML of models")] = None,
-    policy: Annotated[Path | None, typer.Option("--policy", help="organisation policy file")] = None,
+    policy: Annotated[Path | None, typer.Option(
+            "--policy",
+            help="organisation policy file (default: smallprint.toml or .smallprint.yaml here or in a parent folder)",
+        )] = None,
     fail_on: Annotated[
         str | None,
-        typer.Option("--fail-on", help="exit 1 when a verdict reaches: blocked|needs-agreement|unclear|conditions"),
+        typer.Option(
+            "--fail-on",
+            help="exit 1 when a verdict reaches: blocked|needs-agreement|unclear|conditions "
+            "(default: the policy file's fail_on)",
+        ),
     ] = None,
-    commercial: Annotated[bool | None, typer.Option("--commercial/--non-commercial")] = None,
+    commercial: Annotated[bool | None, typer.Option("--commercial/--non-commercial", help="commercial use or not")] = None,
     users: Annotated[int | None, typer.Option("--users", help="monthly active users")] = None,
     revenue: Annotated[int | None, typer.Option("--revenue", help="annual revenue in USD")] = None,
-    region: Annotated[list[str] | None, typer.Option("--region")] = None,
-    activity: Annotated[list[str] | None, typer.Option("--activity")] = None,
-    field_of_use: Annotated[list[str] | None, typer.Option("--field")] = None,
-    deployment: Annotated[list[str] | None, typer.Option("--deployment")] = None,
-    derivative_name: Annotated[str | None, typer.Option("--derivative-name")] = None,
+    region: Annotated[list[str] | None, typer.Option("--region", help="where it is used (EU, US, ...); repeatable")] = None,
+    activity: Annotated[list[str] | None, typer.Option(
+            "--activity",
+            help="inference, fine-tune, distill, synthetic-data, redistribute-weights, merge, quantize; repeatable",
+        ),
+    ] = None,
+    field_of_use: Annotated[list[str] | None, typer.Option("--field", help="field of use (medical, military, legal, ...); repeatable")] = None,
+    deployment: Annotated[list[str] | None, typer.Option("--deployment", help="internal, saas, on-prem or distribution; repeatable")] = None,
+    derivative_name: Annotated[str | None, typer.Option("--derivative-name", help="the name you will give a derivative model")] = None,
 ) -> None:
     """Check models: the licence that binds them, lineage, openness, findings and (with a
     profile) whether your use is allowed."""
@@ -303,7 +365,7 @@ def check_cmd(
 def lineage_cmd(
     target: Annotated[str, typer.Argument(help="Hub id, snapshot folder, GGUF file or card")],
     format: FormatOpt = TextFormat.table,
-    offline: Annotated[bool, typer.Option("--offline")] = False,
+    offline: Annotated[bool, typer.Option("--offline", help="never call the Hub: cache and bundled catalog only")] = False,
     output: OutputOpt = None,
 ) -> None:
     """Draw a model's ancestry with each node's licence."""
@@ -343,11 +405,14 @@ def openness_cmd(
     ] = False,
     manifest: Annotated[Path | None, typer.Option("--manifest", help="MOF YAML overriding inferred components")] = None,
     format: FormatOpt = TextFormat.table,
-    offline: Annotated[bool, typer.Option("--offline")] = False,
+    offline: Annotated[bool, typer.Option("--offline", help="never call the Hub: cache and bundled catalog only")] = False,
     output: OutputOpt = None,
 ) -> None:
     """How open is it really? OSAID 1.0, Model Openness Framework class, open-washing."""
-    from smallprint.openness_cmd import run_openness
+    from smallprint.openness_cmd import ignored_flag_notes, run_openness
+
+    for note in ignored_flag_notes(targets, mot_compatible=mot_compatible):
+        sys.stderr.write(f"smallprint: {note}\n")
 
     doc, code = run_openness(targets, mot_compatible=mot_compatible, manifest=manifest, offline=offline)
     if format is TextFormat.json:
@@ -360,6 +425,9 @@ def openness_cmd(
         from smallprint.reports.openness_views import openness_table
 
         openness_table(doc, _console(output))
+    for r in doc["results"]:
+        if r.get("error"):
+            sys.stderr.write(f"smallprint: {r['error']}\n")
     raise typer.Exit(code)
 
 
@@ -372,16 +440,20 @@ def scan_code_cmd(
         Path | None, typer.Option("--write-inventory", help="write an inventory YAML of the models found")
     ] = None,
     product: Annotated[str, typer.Option("--product", help="product name in the inventory")] = "default",
-    use: Annotated[str, typer.Option("--use", help="profile preset for the inventory")] = "commercial-saas",
+    use: Annotated[str, typer.Option("--use", help="profile preset (or profile YAML) for the inventory")] = "commercial-saas",
 ) -> None:
     """Find the models a code base uses (file and line), including closed API models."""
     from smallprint.scan import scan_code
 
+    if write_inventory is not None:
+        from smallprint.profiles import resolve_profile
+
+        resolve_profile(use)  # a mistyped preset fails now, not in the next `check --inventory`
     report = scan_code(root)
     if write_inventory is not None:
         from smallprint.inventory import dump_inventory, inventory_from_scan
 
-        write_inventory.write_text(dump_inventory(inventory_from_scan(report, product, use)), encoding="utf-8")
+        _write(dump_inventory(inventory_from_scan(report, product, use)), write_inventory)
     if format is TextFormat.json:
         _write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False), output)
         return
@@ -408,12 +480,41 @@ def scan_code_cmd(
         con.print(f"unresolved: {r.location}: {r.expression}")
 
 
+def _usage_error_line(e: Any) -> str:
+    """A command-line mistake as one line that still points at the help."""
+    ctx = getattr(e, "ctx", None)
+    where = ctx.command_path if ctx is not None else "smallprint"
+    message = " ".join(e.format_message().split())
+    return f"smallprint: {message} (see '{where} --help')"
+
+
+def _run_app() -> int:
+    """Run the commands with click's own error printing off, so usage mistakes are one line."""
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+
+    try:
+        code = app(standalone_mode=False)
+    except NoArgsIsHelpError as e:
+        e.show()
+        return 2
+    except UsageError as e:
+        sys.stderr.write(_usage_error_line(e) + "\n")
+        return 2
+    except ClickException as e:
+        sys.stderr.write(f"smallprint: {' '.join(e.format_message().split())}\n")
+        return e.exit_code
+    except typer.Abort:
+        sys.stderr.write("smallprint: interrupted\n")
+        return 130
+    return code if isinstance(code, int) else 0
+
+
 def main() -> None:
     """Entry point: one-line errors, never a traceback."""
     from smallprint.errors import SmallprintError
 
     try:
-        app()
+        sys.exit(_run_app())
     except SmallprintError as e:
         sys.stderr.write(f"smallprint: {e}\n")
         sys.exit(2)

@@ -43,3 +43,14 @@ def run_openness(
             results.append({"target": t, "error": str(e)})
             code = 2
     return {"schema": SCHEMA, "results": results}, code
+
+
+def ignored_flag_notes(targets: list[str], *, mot_compatible: bool) -> list[str]:
+    """Say so when `--mot-compatible` cannot apply, rather than let a report look exact."""
+    if not mot_compatible:
+        return []
+    return [
+        f"{t}: --mot-compatible applies to Model Openness Tool files only; assessed normalised"
+        for t in targets
+        if not _is_mot_file(t)
+    ]

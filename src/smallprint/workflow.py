@@ -124,11 +124,25 @@ def _override(profile: Any, overrides: dict[str, Any]) -> Any:
     return apply_overrides(profile, overrides)
 
 
+def _gate_level(req: CheckRequest, policy: Any) -> str | None:
+    """`--fail-on` wins; else the policy's gate, whether the policy was named or found in
+    the working directory (a found policy's gate silently ignored would pass a blocked model)."""
+    from smallprint import gate
+
+    if req.fail_on is not None:
+        return gate.parse_fail_on(req.fail_on)
+    return policy.fail_on if policy is not None else None
+
+
 def run_check(req: CheckRequest, kb: KnowledgeBase | None = None) -> CheckOutcome:
     """Check the targets (or the inventory, or the embedded default) and apply the gate."""
     from smallprint import gate
 
     kb = kb or default_kb()
+    if req.inventory is not None and req.targets:
+        raise InputError("give models to check or --inventory FILE, not both")
+    if req.fail_on is not None:
+        gate.parse_fail_on(req.fail_on)  # a typo fails before minutes of checking
     policy = _policy(req)
     profile = _profile(req, policy)
     notes: list[str] = []
@@ -147,15 +161,41 @@ def run_check(req: CheckRequest, kb: KnowledgeBase | None = None) -> CheckOutcom
     else:
         from smallprint.check import check_targets
 
+        if profile is None and _gate_level(req, policy) is not None:
+            profile = _gate_default_profile(notes)
         results = check_targets(req.targets, offline=req.offline or None, kb=kb, openness=req.openness)
         if profile is not None:
             _judge(results, profile, policy, kb)
         outcome = CheckOutcome(results, 0, notes)
-    fail_on = req.fail_on or (policy.fail_on if policy is not None and req.policy is not None else None)
-    if fail_on is not None:
-        fail_on = gate.parse_fail_on(fail_on)
+    fail_on = _gate_level(req, policy)
     if any(r.error for r in outcome.results):
         outcome.exit_code = 2
     else:
         outcome.exit_code = gate.exit_code(outcome.results, fail_on) if fail_on else 0
+    if outcome.exit_code == gate.EXIT_FAIL and fail_on is not None:
+        outcome.notes.append(_gate_note(outcome.results, fail_on))
     return outcome
+
+
+GATE_DEFAULT_PROFILE = "commercial-saas"
+
+
+def _gate_default_profile(notes: list[str]) -> Any:
+    """A gate needs verdicts; without a profile every result would be `unclear` and a
+    `--fail-on blocked` could never trip, so judge under the usual commercial preset."""
+    from smallprint.profiles import resolve_profile
+
+    notes.append(
+        f"no use profile given: judged under {GATE_DEFAULT_PROFILE} for the gate (choose one with --use or --profile)"
+    )
+    return resolve_profile(GATE_DEFAULT_PROFILE)
+
+
+def _gate_note(results: list[CheckResult], fail_on: str) -> str:
+    """Why the build fails, in one line a CI log shows."""
+    from smallprint import gate
+
+    hits = gate.failing(results, fail_on)
+    shown = ", ".join(f"{h.target} ({h.verdict})" for h in hits[:5])
+    more = f" and {len(hits) - 5} more" if len(hits) > 5 else ""
+    return f"gate: {len(hits)} result(s) reached --fail-on {fail_on}: {shown}{more}"

@@ -600,19 +600,19 @@ PATENT_GRANT = _rx(
     r"\b(?:grants?|granted|hereby grants)\b(?: \w+){0,40} patent licen[cs]e\b|\bpatent licen[cs]e to make\b|\bpatent rights\b(?: \w+){0,10} (?:licensed|granted) to you\b"
 )
 PATENT_EXCLUDED = _rx(r"\bpatent (?:and trademark )?rights are not licensed\b|\bno patent (?:rights?|licen[cs]es?) (?:are|is) granted\b|\bdoes not grant (?:\w+ ){0,4}patent")
-GRANT = r"(?:grants?|granted|hereby grants|permission is hereby granted|license to|licence to|right to|you may|free to|permitted to|rights? (?:\w+ ){0,3}to)"
+GRANT = r"(?:grants?|granted|hereby grants|permission is hereby granted|license to|licence to|right to|you may(?! not)|free to|permitted to|rights? (?:\w+ ){0,3}to)"
 MODIFICATION = _rx(
     rf"\b{GRANT}\b(?: \w+){{0,40}} (?:modify|modifications?|adapt|create derivative works|prepare derivative works|make derivative works|create derivatives|remix|transform|merge)\b"
 )
 NO_MODIFICATION = _rx(
     r"\b(?:may not|shall not|must not|not permitted to) (?:\w+ ){0,3}(?:modify|adapt|create derivative works of|create derivatives of)"
-    r" (?:the |any )?(?:software|model|models|work|licensed material|data|materials|database)\b(?!(?: \w+){0,12} except)"
+    r" (?:the |any )?(?:model |)(?:software|model|models|weights|parameters|checkpoints?|work|licensed material|data|materials|database)\b(?!(?: \w+){0,12} except)"
     r"|\bno derivatives\b|\bnoderivatives\b"
 )
 DISTRIBUTION = _rx(
     rf"\b{GRANT}\b(?: \w+){{0,40}} (?:distribute|redistribute|redistribution|publish|sublicense|share|convey|sell)\b"
 )
-NO_DISTRIBUTION = _rx(r"\b(?:may not|shall not|must not|not permitted to) (?:\w+ ){0,4}(?:distribute|redistribute|share)\b(?: \w+){0,6} (?:the )?(?:software|model|materials)\b")
+NO_DISTRIBUTION = _rx(r"\b(?:may not|shall not|must not|not permitted to) (?:\w+ ){0,4}(?:distribute|redistribute|share)\b(?: \w+){0,6} (?:the )?(?:software|model|materials|weights|parameters|checkpoints?)\b")
 PRIVATE_USE = _rx(r"\b(?:private use|personal use|use (?:\w+ ){0,4}privately|internal use|internal purposes)\b")
 INCLUDE_LICENSE = _rx(
     r"\b(?:give|provide|include|distribute|accompan\w*|retain|reproduce|keep intact|supply)\b(?: \w+){0,25} (?:a )?cop(?:y|ies) of (?:this|the) (?:license|licence|agreement|public license)\b"
@@ -691,7 +691,7 @@ BROAD_GRANT = _rx(
     r"\b(?:worldwide|world wide|perpetual|irrevocable|royalty free|no charge)\b(?: \w+){0,30} (?:license|licence|right|rights)\b(?: \w+){0,10} (?:to )?(?:use|reproduce|exercise)\b"
     r"|\bpermission is hereby granted\b|\b(?:are|is) permitted provided that\b"
     r"|\bgrants? you (?:\w+ ){0,12}(?:licen[cs]e|rights?) (?:\w+ ){0,15}to (?:use|reproduce|do everything)\b"
-    r"|\b(?:you|recipients?) may (?:\w+ ){0,2}use (?:\w+ ){0,3}(?:modify|copy|reproduce|distribute|share)\b"
+    r"|\b(?:you|recipients?) may(?! not) (?:\w+ ){0,2}use (?:\w+ ){0,3}(?:modify|copy|reproduce|distribute|share)\b"
     r"|\bdedicate\w* (?:\w+ ){0,6}public domain\b|\bwaive\w* (?:\w+ ){0,10}(?:copyright|rights)\b"
 )
 UNREAD_THRESHOLD = _rx(

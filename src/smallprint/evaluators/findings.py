@@ -230,6 +230,10 @@ def naming_findings(
         if parent is None or parent.relation != "quantized" or len(subject.parents) != 1:
             break
         subject, name, hops = parent, parent.id, hops + 1
+    own_name = root_name or nodes[0].id
+    if hops and _is_licensors_own(subject, bindings) and not _keeps_name(own_name, subject.id):
+        # a third party's quant of the licensor's own model, renamed: the new name is the one distributed
+        subject, name = nodes[0], own_name
     out: list[Finding] = []
     short = name.split("/")[-1]
     for p in subject.parents:
@@ -249,6 +253,17 @@ def naming_findings(
             if f.message not in {x.message for x in out}:
                 out.append(f)
     return out
+
+
+def _keeps_name(name: str, original_id: str) -> bool:
+    """Whether a copy's name still carries the original model's name (a re-upload, not a renaming)."""
+    return _alnum(original_id.split("/")[-1]) in _alnum(name.split("/")[-1])
+
+
+def _is_licensors_own(node: LineageNode, bindings: dict[str, list[Binding]]) -> bool:
+    """Whether the node is published by the organisation whose licence binds it (an original, not a derivative)."""
+    own = bindings.get(node.id.lower(), [])
+    return bool(own) and all(_org(node.id) == _org(b.origin) for b in own)
 
 
 @dataclass(frozen=True)

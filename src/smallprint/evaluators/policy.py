@@ -15,7 +15,7 @@ is the worst possible answer.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
@@ -245,9 +245,15 @@ class _Context:
     terms: tuple[Term, ...]
     multimodal: bool | None
     multimodal_basis: str | None = None
+    kinds: Mapping[str, str | None] = field(default_factory=dict)  # licence id -> kind, for the terms' clauses
+    relicensed: frozenset[str] = frozenset()  # ancestors whose own publisher put this model under another licence
 
     def has_key(self, *keys: str) -> bool:
         return any(t.key in keys for t in self.terms)
+
+    def kinds_of(self, t: Term) -> set[str | None]:
+        """The kinds of the licences a term was read from (None where not known)."""
+        return {self.kinds.get(i) for i in _licence_ids(t)} or {None}
 
 
 _Outcome = Reason | Duty
@@ -263,10 +269,16 @@ def _commercial_use(t: Term, c: _Context) -> list[_Outcome]:
         return []
     if t.value is False:
         return [Reason("blocked", "Commercial use is not granted and the use is commercial.")]
+    out: list[_Outcome] = []
+    if t.value == "conditional" and any(_REGISTRATION.search(e.quote or "") for e in t.evidence):
+        out.append(Duty("register with the licensor before using it commercially, as the quoted clause requires"))
     if t.value == "conditional" and not c.has_key("user-threshold", "revenue-threshold"):
-        return [Reason("unclear", "Commercial use is granted only on a condition (a registration, an "
-                       "application or a separate licence): read the clause to see whether you meet it.")]
-    return []
+        out.append(Reason("unclear", "Commercial use is granted only on a condition (a registration, an "
+                          "application or a separate licence): read the clause to see whether you meet it."))
+    return out
+
+
+_REGISTRATION: Final = re.compile(r"\bregist(?:er|ered|ering|ration)\b", re.I)
 
 
 def _non_commercial(t: Term, c: _Context) -> list[_Outcome]:
@@ -376,10 +388,27 @@ def _flow_down(t: Term, c: _Context) -> list[_Outcome]:
 def _same_license(t: Term, c: _Context) -> list[_Outcome]:
     if t.value is not True or not (c.profile.distributes and c.profile.makes_derivative):
         return []
+    if c.kinds_of(t) <= _AGREEMENT_KINDS:
+        # A model licence (Llama's) asks that its agreement travel with the derivative and keep binding it;
+        # it does not ask that the derivative be opened, so a proprietary derivative is no conflict.
+        return [Duty("distribute your derivative with a copy of the same licence and keep its terms binding on it "
+                     "(your own terms may add to them, never loosen them)")]
     if c.profile.keep_derivatives_proprietary:
         return [Reason("unclear", "The licence asks that derivatives be distributed under the same licence "
                        "and the profile keeps them proprietary: read the clause on derivatives.")]
     return [Duty("distribute your derivative under the same licence")]
+
+
+def _licence_ids(t: Term) -> set[str]:
+    """The licence ids behind a term: its own source, or the bundled texts its clauses were quoted from."""
+    ids = {e.file.removeprefix("kb:") for e in t.evidence if e.file and e.file.startswith("kb:")}
+    if t.source and not t.source.startswith("lineage:"):
+        ids.add(t.source)
+    return ids
+
+
+_AGREEMENT_KINDS: Final = frozenset({"restricted-model", "non-commercial", "research-only", "proprietary"})
+"""Kinds whose "same licence" clause passes the agreement on, rather than requiring the derivative be opened."""
 
 
 def _disclose_source(t: Term, c: _Context) -> list[_Outcome]:
@@ -619,6 +648,10 @@ def _apply_rule(term: Term, ctx: _Context) -> list[_Outcome]:
             where += f" [{note}]"
         if isinstance(o, Reason):
             o.message += where
+            if o.level == "blocked" and (term.source or "").removeprefix("lineage:") in ctx.relicensed:
+                o.level = "unclear"
+                o.message += (": the same publisher released this model under a licence of its own, which may "
+                              "lift the base's restriction: read both")
         else:
             o.duty += where
     if (outcomes and term.certainty == "low") or _doubtful_own(term):
@@ -675,6 +708,16 @@ def _merge_reasons(reasons: Iterable[Reason]) -> list[Reason]:
     return list(merged.values())
 
 
+def _kinds_of_terms(terms: Iterable[Term], kb: KnowledgeBase | None) -> dict[str, str | None]:
+    known = _kb(kb)
+    out: dict[str, str | None] = {}
+    for t in terms:
+        for i in _licence_ids(t):
+            entry = known.get(i)
+            out[i] = entry.kind if entry else None
+    return out
+
+
 _KIND_DUTIES: Final[dict[str, str]] = {
     "restricted-model": "follow the use restrictions of {id!r} (read the licence)",
     "non-commercial": "use it for non-commercial purposes only, as {id!r} allows (read the licence)",
@@ -692,6 +735,7 @@ def evaluate(
     *,
     multimodal: bool | None = None,
     multimodal_basis: str | None = None,
+    relicensed: frozenset[str] = frozenset(),
 ) -> Verdict:
     """The verdict for one model: its effective terms (own and inherited) and licences against a profile.
 
@@ -704,7 +748,7 @@ def evaluate(
     lics = _licences(licenses, kb)
     reasons = _licence_reasons(lics, terms, profile) + _lineage_reasons(lineage)
     duties: list[Duty] = []
-    ctx = _Context(profile, tuple(terms), multimodal, multimodal_basis)
+    ctx = _Context(profile, tuple(terms), multimodal, multimodal_basis, _kinds_of_terms(terms, kb), relicensed)
     for term in terms:
         for o in _apply_rule(term, ctx):
             (reasons if isinstance(o, Reason) else duties).append(o)  # type: ignore[arg-type]
@@ -861,4 +905,19 @@ def evaluate_result(result: CheckResult, profile: Profile, kb: KnowledgeBase | N
     multimodal, basis = modality_call(result.facts, result.model_id, ancestors,
                                       same_weights=same_weights_ancestors(result.lineage), kb=kb)
     return evaluate(result.terms, result.license.licenses, profile, kb, result.lineage,
-                    multimodal=multimodal, multimodal_basis=basis)
+                    multimodal=multimodal, multimodal_basis=basis, relicensed=relicensed_by_publisher(result.lineage))
+
+
+def _publisher(model_id: str) -> str:
+    return model_id.split("/", 1)[0].lower() if "/" in model_id else ""
+
+
+def relicensed_by_publisher(lineage: Sequence[LineageNode]) -> frozenset[str]:
+    """Ancestors published by the same organisation as the model, which it released under another known
+    licence (DeepSeek-R1, MIT, from DeepSeek-V3-Base): the licensor of both may have lifted the base's
+    restrictions, so an inherited prohibition is for a reader to weigh, not a settled block."""
+    own = next((n for n in lineage if n.depth == 0), None)
+    if own is None or not own.license_id or not _publisher(own.id):
+        return frozenset()
+    return frozenset(n.id for n in lineage if n.depth > 0 and _publisher(n.id) == _publisher(own.id)
+                     and n.license_id and n.license_id != own.license_id)

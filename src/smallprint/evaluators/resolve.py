@@ -343,5 +343,12 @@ def _no_license(facts: ModelFacts, readings: list[ClaimReading]) -> Finding:
         code="no-license",
         severity="warning",
         message=f"{where}: " + "; ".join(parts) + ": without a licence no rights are granted",
-        evidence=[r.claim.evidence for r in unknown + prose],
+        evidence=[r.claim.evidence for r in unknown + prose] or [_absence(facts)],
     )
+
+
+def _absence(facts: ModelFacts) -> Evidence:
+    """Where the licence is missing from: the card's front matter, else the target itself."""
+    if facts.card_path:
+        return Evidence(facts.card_path, 1, 1, "the card metadata has no license field")
+    return Evidence(facts.target, 0, 0, "no model card (README.md) and no licence file")

@@ -75,6 +75,21 @@ def _lineage_tree(nodes: list[LineageNode]) -> Tree | None:
     return tree
 
 
+def waiver_note(verdict: dict[str, Any]) -> str | None:
+    """Why a verdict does not fail the gate: the policy exception that waives it."""
+    if not verdict.get("waived"):
+        return None
+    exc = verdict.get("exception") or {}
+    until = f" until {exc['expires']}" if exc.get("expires") else ""
+    reason = f": {exc['reason']}" if exc.get("reason") else ""
+    return f"waived by the policy exception for '{exc.get('model', '?')}'{until}{reason}"
+
+
+def _summary_verdict(verdict: dict[str, Any] | None) -> str:
+    v = (verdict or {}).get("verdict") or "-"
+    return f"{v} (waived)" if verdict and verdict.get("waived") else v
+
+
 def render_check_table(results: list[CheckResult], console: Console) -> None:
     summary = Table(title="Summary", title_justify="left")
     for c in ("model", "licence", "verdict", "findings"):
@@ -84,7 +99,7 @@ def render_check_table(results: list[CheckResult], console: Console) -> None:
         summary.add_row(
             _label(r),
             ", ".join(m.id for m in r.license.licenses) or ("error" if r.error else "unknown"),
-            Text(v or "-", style=VERDICT_STYLE.get(v or "", "")),
+            Text(_summary_verdict(r.verdict), style=VERDICT_STYLE.get(v or "", "")),
             ", ".join(sorted({f.code for f in r.findings})) or "-",
         )
     for r in results:
@@ -115,6 +130,8 @@ def render_check_table(results: list[CheckResult], console: Console) -> None:
                     f"  (profile {v.get('profile')})",
                 )
             )
+            if waiver_note(v):
+                console.print(f"  {waiver_note(v)}")
             for x in v.get("reasons", []):
                 console.print(f"  - {x.get('message')}")
             for d in v.get("duties", []):
@@ -185,7 +202,7 @@ def render_check_md(results: list[CheckResult]) -> str:
         "|---|---|---|---|",
     ]
     for r in results:
-        label = (r.verdict or {}).get("verdict") or "-"
+        label = _summary_verdict(r.verdict)
         out.append(
             f"| {r.model_id or r.target} | {', '.join(m.id for m in r.license.licenses) or 'unknown'} | "
             f"**{label}** | {', '.join(sorted({f.code for f in r.findings})) or '-'} |"
@@ -202,6 +219,9 @@ def render_check_md(results: list[CheckResult]) -> str:
         if r.verdict:
             v: dict[str, Any] = r.verdict
             out += ["", f"### Verdict: **{v.get('verdict')}** (profile `{v.get('profile')}`)", ""]
+            note = waiver_note(v)
+            if note:
+                out += [f"_{_md_escape(note)}_", ""]
             for x in v.get("reasons", []):
                 out.append(f"- {_md_escape(str(x.get('message')))}")
             if v.get("duties"):

@@ -17,6 +17,19 @@ def _val(t: Term | None) -> str:
 
 def render_diff_table(d: LicenseDiff, console: Console) -> None:
     console.rule(Text(f"{d.a.label}  vs  {d.b.label}", style="bold"))
+    if not d.changed_terms:
+        console.print("Terms that differ: none")
+    else:
+        console.print(_terms_table(d))
+    if d.same_terms:
+        console.print(Text("Same: " + ", ".join(d.same_terms), style="dim"))
+    if not d.passages:
+        console.print("Changed passages: none")
+    else:
+        _print_passages(d, console)
+
+
+def _terms_table(d: LicenseDiff) -> Table:
     t = Table(title="Terms that differ", title_justify="left", expand=True)
     t.add_column("term", style="bold", no_wrap=True)
     t.add_column(d.a.label, ratio=1)
@@ -25,29 +38,34 @@ def render_diff_table(d: LicenseDiff, console: Console) -> None:
         a = _val(c.a) + (f"\n{fmt_where(c.a.evidence)}" if c.a and c.a.evidence else "")
         b = _val(c.b) + (f"\n{fmt_where(c.b.evidence)}" if c.b and c.b.evidence else "")
         t.add_row(c.key, a, b)
-    console.print(t)
-    if d.same_terms:
-        console.print(Text("Same: " + ", ".join(d.same_terms), style="dim"))
-    if d.passages:
-        p = Table(title="Changed passages", title_justify="left", expand=True)
-        p.add_column("kind", no_wrap=True)
-        p.add_column(d.a.label, ratio=1)
-        p.add_column(d.b.label, ratio=1)
-        for x in d.passages[:60]:
-            p.add_row(x.kind, _cut(x.display_reference, 300), _cut(x.display_text, 300))
-        console.print(p)
-        if len(d.passages) > 60:
-            console.print(f"... {len(d.passages) - 60} more passages (use --format json)")
+    return t
+
+
+def _print_passages(d: LicenseDiff, console: Console) -> None:
+    p = Table(title="Changed passages", title_justify="left", expand=True)
+    p.add_column("kind", no_wrap=True)
+    p.add_column(d.a.label, ratio=1)
+    p.add_column(d.b.label, ratio=1)
+    for x in d.passages[:60]:
+        p.add_row(x.kind, _cut(x.display_reference, 300), _cut(x.display_text, 300))
+    console.print(p)
+    if len(d.passages) > 60:
+        console.print(f"... {len(d.passages) - 60} more passages (use --format json)")
 
 
 def render_diff_md(d: LicenseDiff) -> str:
     out = [f"# `{d.a.label}` vs `{d.b.label}`", "", "## Terms that differ", ""]
-    out += [f"| term | {d.a.label} | {d.b.label} |", "|---|---|---|"]
+    if d.changed_terms:
+        out += [f"| term | {d.a.label} | {d.b.label} |", "|---|---|---|"]
+    else:
+        out.append("None.")
     for c in d.changed_terms:
         out.append(f"| `{c.key}` | {_md_escape(_val(c.a))} | {_md_escape(_val(c.b))} |")
     if d.same_terms:
         out += ["", "Same: " + ", ".join(f"`{k}`" for k in d.same_terms)]
     out += ["", "## Changed passages", ""]
+    if not d.passages:
+        out.append("None.")
     for x in d.passages:
         out.append(
             f"- *{x.kind}*: ~~{_md_escape(_cut(x.display_reference, 300))}~~ → {_md_escape(_cut(x.display_text, 300))}"

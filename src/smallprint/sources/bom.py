@@ -25,7 +25,9 @@ def looks_like_bom(path: Path) -> bool:
             head = f.read(4096).decode("utf-8", errors="replace")
     except OSError:
         return False
-    return '"bomFormat"' in head or "spdx.org/rdf/3" in head or '"@context"' in head
+    # keys may come in any order ("bomFormat" can sit kilobytes in): any JSON object is read
+    # as a BOM candidate, and read_bom says clearly when it is neither format
+    return head.lstrip("\ufeff \t\r\n").startswith("{")
 
 
 def read_bom(path: str | Path) -> list[ModelFacts]:

@@ -184,9 +184,16 @@ def read_folder(path: Path) -> ModelFacts:
     _apply_config(facts, top.get("config.json"))
     _apply_adapter(facts, top.get("adapter_config.json"))
     _add_weights(facts, files, where.root)
-    if facts.model_id is None and facts.name is None:
-        facts.name = folder_model_name(where.root)
+    spelled = folder_model_name(where.root)
+    if facts.model_id is None and spelled and not _card_names_model(facts):
+        facts.name = spelled  # the Hub id the snapshot was downloaded as beats a prose heading
     return facts
+
+
+def _card_names_model(facts: ModelFacts) -> bool:
+    """Whether the card's front matter names the model explicitly (`model_name`), not just a heading."""
+    data = facts.card_data if isinstance(facts.card_data, dict) else {}
+    return bool(data.get("model_name"))
 
 
 _GENERIC_NAME = re.compile(
