@@ -316,6 +316,26 @@ def _declared_weights_licence(merged: dict[str, ComponentFact], license_id: str 
     return Finding("catalog-license-differs", "warning", msg, list(f.evidence))
 
 
+def _manifest_against_declared(merged: dict[str, ComponentFact], license_id: str | None, kb: Any) -> Finding | None:
+    """A manifest overrides what was inferred, as asked; but when it gives the weights a
+    licence that grants the freedoms while the model itself declares one that does not,
+    say so: the openness verdict then rests on the manifest's word alone."""
+    f = merged.get(PARAMETERS)
+    if f is None or not f.source.startswith("manifest:") or not f.license or not license_id:
+        return None
+    if license_freedom(license_id, kb).grants is True:
+        return None
+    if not LicenseNormaliser(mof.license_table(), kb).judge(f.license).open:
+        return None
+    return Finding(
+        "sources-disagree",
+        "warning",
+        f"the manifest gives the weights {f.license!r}, but the model declares {license_id}: the manifest is used "
+        "as asked, so the openness verdict rests on it; check which terms really apply",
+        list(f.evidence),
+    )
+
+
 def _catalog_ids(model_id: str | None, kb: Any) -> list[str]:
     """A target's Hub id, then the catalog's id and aliases for the same model."""
     if not model_id:
@@ -376,8 +396,10 @@ def assess_model(facts: ModelFacts, *, license_id: str | None, kb: Any = None,
     merged.update(inferred_components(facts, lic, kb))
     merged.update(catalog_facts(model_id, kb))
     guard = _declared_weights_licence(merged, license_id, kb)
+    manifest_note: Finding | None = None
     if manifest is not None:
         merged.update(manifest_components(Path(manifest)))
+        manifest_note = _manifest_against_declared(merged, license_id, kb)
     assessment = evaluate_release(_release(model_id or facts.target, merged), mot_compatible=False, kb=kb)
     for c in assessment.components:
         f = merged.get(c.name)
@@ -396,6 +418,8 @@ def assess_model(facts: ModelFacts, *, license_id: str | None, kb: Any = None,
     validation, extra = _osi_check(model_id, osaid)
     if guard is not None and merged.get(PARAMETERS) is not None and not merged[PARAMETERS].source.startswith("manifest:"):
         extra.append(guard)
+    if manifest_note is not None:
+        extra.append(manifest_note)
     return OpennessResult(
         target=facts.target,
         osaid=osaid,
