@@ -8,7 +8,6 @@ from smallprint.evaluators.openness import assess_model
 from smallprint.model import ModelFacts
 
 
-
 def _manifest(tmp_path: Path) -> Path:
     p = tmp_path / "mof.yml"
     p.write_text(
