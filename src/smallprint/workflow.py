@@ -7,6 +7,7 @@ The command line only parses flags into a `CheckRequest` and renders the outcome
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -109,13 +110,33 @@ def _run_inventory(path: Path, req: CheckRequest, profile: Any, policy: Any, kb:
         prof = entry.profile if not req.overrides else _override(entry.profile, req.overrides)
         _judge([r], prof, policy, kb)
         results.append(r)
-    refs = {}
+    refs: dict[str, list[Any]] = {}
     for mid, locs in locations_by_target(inv.models).items():
         refs[mid] = list(locs)
         for r in results:
             if r.target.endswith(f": {mid}"):
                 refs[r.target] = list(locs)
+    _inventory_lines(Path(path), results, refs)
     return CheckOutcome(results, 0, references=refs, fallback_uri=str(path))
+
+
+def _inventory_lines(path: Path, results: list[CheckResult], refs: dict[str, list[Any]]) -> None:
+    """Models the code does not locate are placed at their line of the inventory file, so a
+    code-scanning UI points at the entry rather than at the top of the file."""
+    from smallprint.inventory import Location
+
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return
+    for r in results:
+        if refs.get(r.target):
+            continue
+        mid = r.target.partition(": ")[2] or r.target
+        pattern = re.compile(rf"(?:^|[\s\-:'\"]){re.escape(mid)}(?:$|[\s'\",])")
+        line = next((n for n, text in enumerate(lines, 1) if pattern.search(text)), None)
+        if line is not None:
+            refs[r.target] = [Location(str(path), line)]
 
 
 def _override(profile: Any, overrides: dict[str, Any]) -> Any:

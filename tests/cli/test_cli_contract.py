@@ -147,3 +147,20 @@ def test_output_option_writes_the_file(tmp_path: Path):
     target = tmp_path / "report.html"
     out = run("check", "gpt-4o", "--offline", "--format", "html", "--output", str(target))
     assert out.returncode == 0 and target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_sarif_places_inventory_models_at_their_entry_line(tmp_path: Path):
+    inv = tmp_path / "inventory.yaml"
+    inv.write_text(
+        "schema: smallprint/inventory/1\nprofile: distill-own-model\nmodels:\n"
+        "  - id: meta-llama/Meta-Llama-3-8B-Instruct\n  - id: gpt-4o\n",
+        encoding="utf-8",
+    )
+    out = run("check", "--inventory", str(inv), "--offline", "--format", "sarif")
+    doc = json.loads(out.stdout)
+    lines = {
+        r["locations"][0]["physicalLocation"]["region"]["startLine"]
+        for r in doc["runs"][0]["results"]
+        if r["ruleId"].startswith("verdict/")
+    }
+    assert lines == {4, 5}
