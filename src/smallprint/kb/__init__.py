@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator
-from functools import lru_cache
+import weakref
+from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache, wraps
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -33,6 +34,7 @@ __all__ = [
     "TermSpec",
     "default_kb",
     "normalize_alias",
+    "per_knowledge_base",
 ]
 
 KB_DIR = Path(__file__).parent
@@ -197,6 +199,23 @@ def _task_fields(m: dict[str, Any], path: Path) -> tuple[str | None, str | None]
     if pipeline_tag is not None and not (isinstance(pipeline_tag, str) and pipeline_tag.strip()):
         raise KnowledgeBaseError(f"{path}: {m['id']}: pipeline_tag must be a Hub task tag, got {pipeline_tag!r}")
     return modality, pipeline_tag
+
+
+_T = TypeVar("_T")
+
+
+def per_knowledge_base(build: Callable[[KnowledgeBase], _T]) -> Callable[[KnowledgeBase], _T]:
+    """Memoise something derived from a knowledge base (an index, a matcher) for as long as
+    that knowledge base lives: built once, dropped with it."""
+    cache: weakref.WeakKeyDictionary[KnowledgeBase, _T] = weakref.WeakKeyDictionary()
+
+    @wraps(build)
+    def get(kb: KnowledgeBase) -> _T:
+        if kb not in cache:
+            cache[kb] = build(kb)
+        return cache[kb]
+
+    return get
 
 
 @lru_cache(maxsize=1)

@@ -12,14 +12,13 @@ it means ("Gemma Terms of Use") is reported with a low confidence.
 from __future__ import annotations
 
 import re
-import weakref
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from license_expression import ExpressionError, Licensing
 
-from smallprint.kb import KnowledgeBase, LicenseEntry, normalize_alias
+from smallprint.kb import KnowledgeBase, LicenseEntry, normalize_alias, per_knowledge_base
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:\.[a-z0-9]+)*(?:\+\+?)?")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]{}\"'`|]+", re.I)
@@ -324,13 +323,7 @@ def _versioned_families(kb: KnowledgeBase) -> dict[tuple[str, bool], int]:
     return counts
 
 
-_CACHE: weakref.WeakKeyDictionary[KnowledgeBase, ReferenceMatcher] = weakref.WeakKeyDictionary()
-
-
+@per_knowledge_base
 def reference_matcher(kb: KnowledgeBase) -> ReferenceMatcher:
     """The compiled matcher of `kb`, built on first use."""
-    m = _CACHE.get(kb)
-    if m is None:
-        m = ReferenceMatcher(kb)
-        _CACHE[kb] = m
-    return m
+    return ReferenceMatcher(kb)

@@ -17,14 +17,13 @@ import os
 import pickle
 import sys
 import tempfile
-import weakref
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
 
-from smallprint.kb import KnowledgeBase
+from smallprint.kb import KnowledgeBase, per_knowledge_base
 from smallprint.text import NormalizedText, normalize, words_of
 
 SHINGLE = 5
@@ -274,13 +273,7 @@ def load_or_build(kb: KnowledgeBase) -> ReferenceIndex:
     return idx
 
 
-_CACHE: weakref.WeakKeyDictionary[KnowledgeBase, ReferenceIndex] = weakref.WeakKeyDictionary()
-
-
+@per_knowledge_base
 def reference_index(kb: KnowledgeBase) -> ReferenceIndex:
     """The index of `kb`, loaded or built on first use and kept while `kb` lives."""
-    idx = _CACHE.get(kb)
-    if idx is None:
-        idx = load_or_build(kb)
-        _CACHE[kb] = idx
-    return idx
+    return load_or_build(kb)
