@@ -100,12 +100,22 @@ def apply_gguf(facts: ModelFacts, header: GGUFHeader, file: str) -> None:
     }
     if facts.name is None and isinstance(meta.get("general.name"), str):
         facts.name = meta["general.name"]
-    for tag in meta.get("general.tags") or []:
-        if isinstance(tag, str) and tag not in facts.tags:
+    # a header is untrusted: a key of the wrong type (general.tags as a number) is ignored
+    for tag in _strings(meta.get("general.tags")):
+        if tag not in facts.tags:
             facts.tags.append(tag)
-    for dataset in meta.get("general.datasets") or []:
-        if isinstance(dataset, str) and dataset not in facts.datasets:
+    for dataset in _strings(meta.get("general.datasets")):
+        if dataset not in facts.datasets:
             facts.datasets.append(dataset)
+
+
+def _strings(value: Any) -> list[str]:
+    """A header value meant as a list of strings: the strings of a list, or one string."""
+    if isinstance(value, str):
+        return [value] if value.strip() else []
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str) and v.strip()]
+    return []
 
 
 def _license_list(value: str) -> list[str]:

@@ -21,6 +21,7 @@ from yaml.nodes import MappingNode, Node
 MAX_YAML_BYTES = 256 * 1024
 MAX_DEPTH = 64
 MAX_ALIASES = 16
+MAX_INT_BITS = 1024
 
 
 class YamlLimitError(Exception):
@@ -105,8 +106,11 @@ def load_bounded_yaml(text: str) -> LoadedYaml | YamlProblem:
     """Load one YAML document within the limits, or say why not (never raises)."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_YAML_BYTES:
         return YamlProblem(f"front matter larger than {MAX_YAML_BYTES // 1024} KB", 0)
-    loader = BoundedSafeLoader(text)
+    loader: BoundedSafeLoader | None = None
     try:
+        # the Reader refuses C0/C1 control characters and NUL in its constructor, so the
+        # constructor sits inside the try: such a card is broken metadata, not a crash
+        loader = BoundedSafeLoader(text)
         node = loader.get_single_node()
         if node is None:
             return LoadedYaml(None, {})
@@ -114,6 +118,9 @@ def load_bounded_yaml(text: str) -> LoadedYaml | YamlProblem:
         return LoadedYaml(to_plain(data), _top_level_key_lines(node), _duplicate_keys(node))
     except YamlLimitError as exc:
         return YamlProblem(str(exc), exc.line)
+    except yaml.reader.ReaderError as exc:
+        line = text[: max(0, int(exc.position))].count("\n")
+        return YamlProblem(f"invalid YAML: control character {_char(exc.character)} at line {line + 1}", line)
     except yaml.YAMLError as exc:
         return YamlProblem(f"invalid YAML: {_summary(exc)}", _problem_line(exc))
     except RecursionError:
@@ -121,7 +128,13 @@ def load_bounded_yaml(text: str) -> LoadedYaml | YamlProblem:
     except Exception as exc:  # constructor errors: unhashable keys, bad values...
         return YamlProblem(f"invalid YAML: {type(exc).__name__}: {exc}", 0)
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
+
+
+def _char(character: object) -> str:
+    code = character if isinstance(character, int) else ord(str(character)[:1] or "\0")
+    return f"U+{code:04X}"
 
 
 def _summary(exc: yaml.YAMLError) -> str:
@@ -164,6 +177,11 @@ def to_plain(value: Any, _depth: int = 0) -> Any:
         return value.isoformat()
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > MAX_INT_BITS:
+        # 0x/0b literals and sexagesimals have no digit limit in PyYAML, but str() of a
+        # 5,000-digit int raises later (JSON output): keep a short, truthful text instead
+        digits = hex(value)
+        return f"{digits[:34]}... (an integer of {value.bit_length()} bits)"
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     return str(value)
