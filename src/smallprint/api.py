@@ -31,9 +31,10 @@ def identify_license_text(
 
     kb = kb or default_kb()
     nt = normalize(text)
-    matches = identify_text(text, path, kb, normalized=nt)
+    notes: list[str] = []
+    matches = identify_text(text, path, kb, normalized=nt, notes=notes)
     terms = terms_for_result(matches, nt, path, kb)
-    return LicenseResult(path=path, licenses=matches, terms=terms)
+    return LicenseResult(path=path, licenses=matches, terms=terms, notes=notes)
 
 
 def identify_license_file(path: str, kb: KnowledgeBase | None = None) -> LicenseResult:

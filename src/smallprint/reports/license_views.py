@@ -105,6 +105,8 @@ def render_license_table(results: list[LicenseResult], console: Console) -> None
                 )
             if len(m.deviations) > 12:
                 console.print(f"  ... {len(m.deviations) - 12} more deviations (use --format json)")
+        for note in r.notes:
+            console.print(lit(f"note: {note}", "dim"))
         if r.terms:
             console.print(terms_table(r.terms, here=r.path))
 
@@ -152,6 +154,8 @@ def render_license_md(results: list[LicenseResult]) -> str:
                 body = d.display_text if d.kind != "removed" else d.display_reference
                 out.append(f"  - *{d.kind}* ({where}): {_md_escape(_cut(body, 300))}")
         out.append("")
+        for note in r.notes:
+            out += [f"_Note: {md_text(note)}_", ""]
         if r.terms:
             out += terms_markdown(r.terms, r.path)
             out.append("")

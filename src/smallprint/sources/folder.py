@@ -29,7 +29,7 @@ from smallprint.sources.weights import apply_gguf, apply_safetensors, pickle_fin
 
 MAX_DEPTH = 6
 MAX_FILES = 10_000
-MAX_LICENSE_BYTES = 2 * 1024 * 1024
+MAX_LICENSE_BYTES = 512 * 1024  # the identification limit (smallprint.inputs.MAX_TEXT_BYTES)
 MAX_JSON_BYTES = 5 * 1024 * 1024
 MAX_HEADERS = 32
 MAX_MODELS = 100_000

@@ -36,6 +36,7 @@ _FORMATS = {
     ".pte": "other",
 }
 _HF_URL = re.compile(r"^https?://(?:www\.)?huggingface\.co/([\w.-]+/[\w.-]+)/?$", re.IGNORECASE)
+MAX_LICENSE_VALUE = 512 * 1024
 GGUF_LICENSE_KEYS = ("general.license", "general.license.name", "general.license.link")
 
 
@@ -144,6 +145,14 @@ def apply_safetensors(facts: ModelFacts, header: SafetensorsHeader, file: str) -
     for key, value in header.metadata.items():
         # `license` by convention; `modelspec.license` (Stability's ModelSpec, kohya-style trainers)
         if key.lower().rsplit(".", 1)[-1] in ("license", "licence", "license_name", "license_link") and value.strip():
+            if len(value) > MAX_LICENSE_VALUE:  # a licence text, not a name: beyond what is identified
+                facts.findings.append(Finding(
+                    "broken-metadata", "warning",
+                    f"{file}: __metadata__.{key[:80]} holds {len(value):,} characters, more than the "
+                    f"{MAX_LICENSE_VALUE:,} read as a licence; not read",
+                    [Evidence(file, 0, 0, f"__metadata__.{key[:80]}")],
+                ))
+                continue
             facts.license_claims.append(
                 LicenseClaim(
                     f"safetensors:__metadata__.{key}",

@@ -102,10 +102,10 @@ def _problem_line(exc: BaseException) -> int:
     return int(getattr(exc, "line", 0))
 
 
-def load_bounded_yaml(text: str) -> LoadedYaml | YamlProblem:
+def load_bounded_yaml(text: str, max_bytes: int = MAX_YAML_BYTES) -> LoadedYaml | YamlProblem:
     """Load one YAML document within the limits, or say why not (never raises)."""
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_YAML_BYTES:
-        return YamlProblem(f"front matter larger than {MAX_YAML_BYTES // 1024} KB", 0)
+    if len(text) > max_bytes or len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+        return YamlProblem(f"larger than {max_bytes // 1024} KB", 0)
     loader: BoundedSafeLoader | None = None
     try:
         # the Reader refuses C0/C1 control characters and NUL in its constructor, so the
@@ -120,16 +120,25 @@ def load_bounded_yaml(text: str) -> LoadedYaml | YamlProblem:
         return YamlProblem(str(exc), exc.line)
     except yaml.reader.ReaderError as exc:
         line = text[: max(0, int(exc.position))].count("\n")
-        return YamlProblem(f"invalid YAML: control character {_char(exc.character)} at line {line + 1}", line)
+        return YamlProblem(f"invalid YAML: control character {_char(exc.character)}", line)
     except yaml.YAMLError as exc:
         return YamlProblem(f"invalid YAML: {_summary(exc)}", _problem_line(exc))
     except RecursionError:
         return YamlProblem("YAML nested too deeply", 0)
     except Exception as exc:  # constructor errors: unhashable keys, bad values...
-        return YamlProblem(f"invalid YAML: {type(exc).__name__}: {exc}", 0)
+        return YamlProblem(f"invalid YAML: {value_problem(exc)}", 0)
     finally:
         if loader is not None:
             loader.dispose()
+
+
+def value_problem(exc: BaseException) -> str:
+    """A value error in one short line (Python's digit-limit message is a paragraph)."""
+    text = str(exc)
+    if "integer string conversion" in text or "int_max_str_digits" in text:
+        return "a number with more than 4,300 digits"
+    first = " ".join((text.strip().splitlines() or [""])[0].split())[:200]
+    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
 
 
 def _char(character: object) -> str:
