@@ -19,7 +19,15 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from fuzz.strategies import boms, cards, code_files, gguf_files, hostile_text, safetensors_files, yaml_documents
+from fuzz.strategies import (
+    boms,
+    cards,
+    code_files,
+    gguf_files,
+    hostile_text,
+    safetensors_files,
+    yaml_documents,
+)
 from smallprint.errors import SmallprintError
 from smallprint.model import ModelFacts
 

@@ -22,7 +22,7 @@ from smallprint.inputs import decode_text
 from smallprint.sources.paths import why_not_readable
 from smallprint.sources.yaml_guard import YamlProblem, load_bounded_yaml, to_plain, value_problem
 
-__all__ = ["ConfigText", "parse_config_text", "read_config_file"]
+__all__ = ["ConfigText", "parse_config_text", "read_config_file", "read_user_text"]
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,16 @@ class ConfigText:
 def read_config_file(path: str | Path, what: str, *, max_bytes: int) -> ConfigText:
     """Read, decode and parse a YAML, JSON or TOML configuration file (by suffix; YAML
     otherwise). `what` names the kind of file in messages ("policy file")."""
+    p = Path(path)
+    text = read_user_text(p, what, max_bytes=max_bytes)
+    if not text.strip():
+        return ConfigText(p, None, "")
+    return ConfigText(p, parse_config_text(text, p, what, max_bytes=max_bytes), text)
+
+
+def read_user_text(path: str | Path, what: str, *, max_bytes: int) -> str:
+    """A user's file as text: a regular file (never a FIFO or device, which would hang),
+    within the size limit, in the one encoding policy; "" for an empty file."""
     p = Path(path)
     try:
         st = os.stat(p)
@@ -57,12 +67,11 @@ def read_config_file(path: str | Path, what: str, *, max_bytes: int) -> ConfigTe
     if len(raw) > max_bytes:
         raise InputError(f"{p}: {what} is too large (the limit is {max_bytes:,} bytes)")
     if not raw.strip():
-        return ConfigText(p, None, "")
+        return ""
     try:
-        text = decode_text(raw, str(p))
+        return decode_text(raw, str(p))
     except InputError as e:
         raise InputError(f"{p}: {what}: {str(e).removeprefix(f'{p}: ')}") from None
-    return ConfigText(p, parse_config_text(text, p, what, max_bytes=max_bytes), text)
 
 
 def parse_config_text(text: str, path: Path, what: str, *, max_bytes: int) -> Any:
