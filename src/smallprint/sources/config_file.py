@@ -53,7 +53,7 @@ def read_user_text(path: str | Path, what: str, *, max_bytes: int) -> str:
     except (OSError, ValueError):
         why = why_not_readable(p)
         if why == "no such file or directory":
-            raise InputError(f"{p}: {what} not found") from None
+            raise InputError(f"{p}: {what} not found (no such file)") from None
         raise InputError(f"{p}: {what}: {why}") from None
     if not stat.S_ISREG(st.st_mode):
         raise InputError(f"{p}: {what} is {why_not_readable(p)}")
