@@ -40,7 +40,7 @@ CRASHERS = [
     ("scan-code", ("c.yaml", b"a: &a [x,x,x,x,x,x,x,x,x]\n" + b"".join(
         f"{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n".encode()
         for p, c in zip("abcdefgh", "bcdefghi", strict=True)))),
-    ("scan-code", ("c.json", ("[" + ",".join(['{"model": "acme\\u002fm%d"}' % i for i in range(3000)]) + "]")
+    ("scan-code", ("c.json", ("[" + ",".join(['{"model": "acme\\u002fm' + str(i) + '"}' for i in range(3000)]) + "]")
                    .replace(",", ",\n").encode())),
 ]
 
