@@ -145,14 +145,23 @@ def explain_cmd(
 
 @app.command("diff")
 def diff_cmd(
-    a: Annotated[str, typer.Argument(help="licence id or file")],
-    b: Annotated[str, typer.Argument(help="licence id or file")],
+    a: Annotated[str, typer.Argument(help="licence id or file (or MODEL@REV / snapshot folder)")],
+    b: Annotated[str, typer.Argument(help="licence id or file (or MODEL@REV / snapshot folder)")],
     format: FormatOpt = TextFormat.table,
     output: OutputOpt = None,
 ) -> None:
-    """Compare two licences: the terms that differ first, then the changed passages."""
-    from smallprint.api import diff
+    """Compare two licences: the terms that differ first, then the changed passages.
 
+    Two models (`org/name@REV1 org/name@REV2`, or two snapshot folders): what changed
+    between them, as `watch diff` shows it."""
+    from smallprint.api import diff
+    from smallprint.watch.modeldiff import is_model_side
+
+    if is_model_side(a) and is_model_side(b):
+        from smallprint.watch.cli import diff_two_models
+
+        diff_two_models(a, b, format.value, output)
+        return
     d = diff(a, b)
     if format is TextFormat.json:
         _write(json.dumps(d.to_dict(), indent=2, ensure_ascii=False), output)
@@ -507,6 +516,11 @@ def _run_app() -> int:
         sys.stderr.write("smallprint: interrupted\n")
         return 130
     return code if isinstance(code, int) else 0
+
+
+from smallprint.watch.cli import app as _watch_app  # noqa: E402  (the `watch` command group)
+
+app.add_typer(_watch_app, name="watch")
 
 
 def main() -> None:
