@@ -13,8 +13,6 @@ import pytest
 from dbfixtures import pg_server, pg_url, sqlite_url, store_url  # noqa: F401
 from hub_server import StandInHub, isolate_hub_env
 
-CORPUS_LICENSES = Path(__file__).resolve().parents[2] / "src/smallprint/kb/texts"
-
 
 @dataclass
 class Out:
@@ -60,26 +58,3 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     url = f"sqlite:///{tmp_path / 'watch.db'}"
     monkeypatch.setenv("SMALLPRINT_DB", url)
     return url
-
-
-def licence_text(name: str) -> str:
-    return (CORPUS_LICENSES / name).read_text(encoding="utf-8")
-
-
-def model_folder(root: Path, name: str, *, license_id: str | None, license_file: str | None = None,
-                 base: str | None = None, extra: str = "") -> Path:
-    """A downloaded-snapshot-like folder: a card (front matter) and optionally a LICENSE."""
-    folder = root / name
-    folder.mkdir(parents=True, exist_ok=True)
-    meta = []
-    if license_id:
-        meta.append(f"license: {license_id}")
-    if base:
-        meta.append(f"base_model: {base}")
-    card = "---\n" + "\n".join(meta) + "\n---\n" + f"# {name}\n\nA model.{extra}\n"
-    (folder / "README.md").write_text(card, encoding="utf-8")
-    if license_file is not None:
-        (folder / "LICENSE").write_text(license_file, encoding="utf-8")
-    elif (folder / "LICENSE").exists():
-        (folder / "LICENSE").unlink()
-    return folder

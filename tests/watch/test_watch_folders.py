@@ -8,11 +8,11 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import licence_text, model_folder
 from sqlalchemy import func, select
 
 from smallprint.store import open_store
 from smallprint.store.models import Payload, Snapshot
+from watch_helpers import licence_text, model_folder
 
 
 def _changes(out) -> list[dict]:  # type: ignore[no-untyped-def]
@@ -175,3 +175,22 @@ def test_a_knowledge_base_update_that_changes_the_reading_of_an_unchanged_text(
     assert changes[0]["code"] == "kb-reading-changed", changes
     lic = next(c for c in changes if c["code"] == "license-changed")
     assert lic["cause"] == "knowledge-base" and lic["after"][0]["id"] == "acme-model-1.0"
+
+
+def test_the_same_watch_on_sqlite_and_postgresql(cli, store_url: str, tmp_path: Path) -> None:
+    m = model_folder(tmp_path, "acme--both", license_id="llama3", license_file=licence_text("llama-3.txt"))
+    assert cli("watch", "add", str(m), "--db", store_url, "--profile", "distill-own-model").code == 0
+    assert cli("watch", "run", "--db", store_url).code == 0
+    same = cli("watch", "run", "--db", store_url, "-f", "json", "--fail-on-change")
+    assert same.code == 0 and json.loads(same.out)["run"]["unchanged"] == 1
+    model_folder(tmp_path, "acme--both", license_id="llama3.1", license_file=licence_text("llama-3.1.txt"))
+    out = cli("watch", "run", "--db", store_url, "-f", "json", "--fail-on-change")
+    assert out.code == 1
+    assert {"license-changed", "term-changed", "verdict-changed"} <= _codes(out)
+    hist = json.loads(cli("watch", "history", str(m), "--db", store_url, "-f", "json").out)["history"]
+    assert [e["licenses"] for e in hist] == [["llama3"], ["llama3"], ["llama3.1"]]
+    listed = json.loads(cli("watch", "list", "--db", store_url, "-f", "json").out)["watches"]
+    assert listed[0]["target"] == str(m) and listed[0]["profiles"] == ["distill-own-model"]
+    assert cli("watch", "remove", str(m), "--db", store_url).code == 0
+    assert json.loads(cli("watch", "list", "--db", store_url, "-f", "json").out)["watches"] == []
+    assert cli("watch", "history", str(m), "--db", store_url).code == 0  # history outlives the watch

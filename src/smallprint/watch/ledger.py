@@ -268,39 +268,50 @@ class NewSnapshot:
 
 def record(store: Store, run_id: int, snap: NewSnapshot) -> int:
     """Append one snapshot (and its body and texts when new) in one transaction, with the lease."""
+    return record_many(store, run_id, [snap])[0]
+
+
+def record_many(store: Store, run_id: int, snaps: list[NewSnapshot]) -> list[int]:
+    """Append snapshots in one transaction (all or none), extending the lease."""
+    if not snaps:
+        return []
     with store.write_session() as s, s.begin():
         heartbeat(s, run_id)
-        if snap.body is not None and s.get(Payload, snap.payload_sha256) is None:
-            s.add(Payload(sha256=snap.payload_sha256, body=snap.body))
-        for digest, body in (snap.texts or {}).items():
-            if s.get(LicenseText, digest) is None:
-                s.add(LicenseText(sha256=digest, text=body))
-        s.flush()
-        licenses = snap.license_ids or []
-        row = Snapshot(
-            run_id=run_id,
-            target=snap.target,
-            taken_at=utcnow(),
-            status=snap.status,
-            revision=snap.revision,
-            card_sha256=snap.card_sha256,
-            gated=snap.gated,
-            new_version=snap.new_version,
-            kb_version=snap.kb_version,
-            license_ids=",".join(i for i, _ in licenses)[:1024],
-            payload_sha256=snap.payload_sha256,
-            error=snap.error,
-        )
-        s.add(row)
-        s.flush()
-        for lid, text_sha in licenses:
-            s.add(SnapshotLicense(snapshot_id=row.id, license_id=lid[:128], text_sha256=text_sha))
-        w = s.scalar(select(Watch).where(Watch.target == snap.target))
-        if w is not None:
-            w.last_checked_at = row.taken_at
-            if snap.validator is not None:
-                w.etag = snap.validator
-        return row.id
+        return [_append(s, run_id, snap) for snap in snaps]
+
+
+def _append(s: Session, run_id: int, snap: NewSnapshot) -> int:
+    if snap.body is not None and s.get(Payload, snap.payload_sha256) is None:
+        s.add(Payload(sha256=snap.payload_sha256, body=snap.body))
+    for digest, body in (snap.texts or {}).items():
+        if s.get(LicenseText, digest) is None:
+            s.add(LicenseText(sha256=digest, text=body))
+    s.flush()
+    licenses = snap.license_ids or []
+    row = Snapshot(
+        run_id=run_id,
+        target=snap.target,
+        taken_at=utcnow(),
+        status=snap.status,
+        revision=snap.revision,
+        card_sha256=snap.card_sha256,
+        gated=snap.gated,
+        new_version=snap.new_version,
+        kb_version=snap.kb_version,
+        license_ids=",".join(i for i, _ in licenses)[:1024],
+        payload_sha256=snap.payload_sha256,
+        error=snap.error,
+    )
+    s.add(row)
+    s.flush()
+    for lid, text_sha in licenses:
+        s.add(SnapshotLicense(snapshot_id=row.id, license_id=lid[:128], text_sha256=text_sha))
+    w = s.scalar(select(Watch).where(Watch.target == snap.target))
+    if w is not None:
+        w.last_checked_at = row.taken_at
+        if snap.validator is not None:
+            w.etag = snap.validator
+    return row.id
 
 
 def latest(s: Session, target: str, *, status: str | None = None) -> Snapshot | None:

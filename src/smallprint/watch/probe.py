@@ -10,10 +10,13 @@ bound stops the run's Hub reads politely instead of hammering on.
 from __future__ import annotations
 
 import email.utils
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from queue import Empty, Queue
 from typing import Any
 
 from smallprint.errors import SourceError
@@ -22,6 +25,7 @@ PROBE_FIELDS = ["sha", "gated", "cardData", "lastModified"]
 MAX_ATTEMPTS = 5
 MAX_WAIT_S = 60.0
 BACKOFF_S = 1.0
+PROBE_WORKERS = 8  # concurrent probes at most: polite to the Hub, and latency-bound runs stay short
 
 
 class RateLimited(SourceError):
@@ -87,12 +91,69 @@ class HubProber:
         self.requests = 0
         self.waited_s = 0.0
         self._seen: dict[str, Probe] = {}
+        self._futures: dict[str, Future[Probe | RateLimited]] = {}
+        self._lock = threading.Lock()
+        self.rate_limited: RateLimited | None = None
 
     def probe(self, repo_id: str) -> Probe:
+        """The model's state (once per id per run); RateLimited when the Hub asks for a long pause."""
         key = repo_id.lower()
-        if key not in self._seen:
-            self._seen[key] = self._probe(repo_id)
-        return self._seen[key]
+        if key in self._seen:
+            return self._seen[key]
+        future = self._futures.get(key)
+        if future is not None:
+            got = future.result()
+        else:
+            got = self._guarded(repo_id)
+        if isinstance(got, RateLimited):
+            raise got
+        self._seen[key] = got
+        return got
+
+    def ready(self, repo_id: str) -> bool:
+        """True when probing this id will not wait on the network."""
+        future = self._futures.get(repo_id.lower())
+        return repo_id.lower() in self._seen or (future is not None and future.done())
+
+    def start(self, repo_ids: list[str], workers: int = PROBE_WORKERS) -> None:
+        """Probe many models in the background, a few at a time (polite, bounded concurrency):
+        a run over a thousand models waits on the Hub's latency, not on our CPU. Daemon
+        threads, so an interrupted run exits without waiting for them."""
+        todo = [r for r in dict.fromkeys(repo_ids) if r.lower() not in self._seen and r.lower() not in self._futures]
+        if not todo:
+            return
+        queue: Queue[tuple[str, Future[Probe | RateLimited]]] = Queue()
+        for r in todo:
+            future: Future[Probe | RateLimited] = Future()
+            self._futures[r.lower()] = future
+            queue.put((r, future))
+
+        def work() -> None:
+            while True:
+                try:
+                    repo_id, fut = queue.get_nowait()
+                except Empty:
+                    return
+                try:
+                    fut.set_result(self._guarded(repo_id))
+                except BaseException as e:  # never leave a waiter hanging
+                    fut.set_exception(e)
+
+        for _ in range(min(workers, len(todo))):
+            threading.Thread(target=work, name="smallprint-probe", daemon=True).start()
+
+    def _guarded(self, repo_id: str) -> Probe | RateLimited:
+        if self.rate_limited is not None:
+            return self.rate_limited
+        try:
+            return self._probe(repo_id)
+        except RateLimited as e:
+            self.rate_limited = e
+            return e
+
+    def _count(self) -> None:
+        with self._lock:
+            self.requests += 1
 
     def _probe(self, repo_id: str) -> Probe:
         from huggingface_hub.errors import GatedRepoError, HfHubHTTPError, RepositoryNotFoundError
@@ -100,7 +161,7 @@ class HubProber:
         from smallprint.sources.hub import HubRef, to_source_error
 
         for attempt in range(1, MAX_ATTEMPTS + 1):
-            self.requests += 1
+            self._count()
             try:
                 info = self.api.model_info(repo_id, expand=PROBE_FIELDS, timeout=self.settings.timeout)  # type: ignore[arg-type]
             except RepositoryNotFoundError:
@@ -116,7 +177,8 @@ class HubProber:
                     if wait > self.max_wait:
                         raise RateLimited(wait) from None
                     if attempt < MAX_ATTEMPTS:
-                        self.waited_s += wait
+                        with self._lock:
+                            self.waited_s += wait
                         self.sleep(wait)
                         continue
                 return Probe("error", error=str(to_source_error(e, HubRef(repo_id), self.settings)))

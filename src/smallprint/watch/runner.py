@@ -5,6 +5,7 @@ against the previous snapshot. One run records at a time (a lease in the store).
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,6 +23,8 @@ from smallprint.watch.snapshot import canonical_sha, kb_version, local_validator
 
 DEFAULT_PROFILE = "commercial-saas"
 SCHEMA = "smallprint/watch/1"
+BATCH = 100  # unchanged snapshots are written this many per transaction ...
+BATCH_S = 2.0  # ... or at least every this many seconds; a changed model is written at once
 
 
 @dataclass
@@ -111,7 +114,20 @@ def profile_entry(spec: str) -> dict[str, Any]:
     return {"label": prof.name if prof.name != "custom" else spec, "profile": prof.to_dict()}
 
 
-def _profiles(w: Watch) -> dict[str, Any]:
+def _profiles(w: Watch, cache: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The watch's profiles, resolved (once per run for the same set)."""
+    import json
+
+    key = json.dumps(w.profiles or [], sort_keys=True, default=str)
+    if cache is not None and key in cache:
+        return cache[key]
+    out = _resolve_profiles(w)
+    if cache is not None:
+        cache[key] = out
+    return out
+
+
+def _resolve_profiles(w: Watch) -> dict[str, Any]:
     from smallprint.profiles import profile_from_dict, resolve_profile
 
     out: dict[str, Any] = {}
@@ -161,6 +177,7 @@ class _Context:
     folders: _WatchedFolders
     validators: dict[str, str | None] = field(default_factory=dict)  # path watches: target -> validator
     rate_limited: RateLimited | None = None
+    profiles: dict[str, dict[str, Any]] = field(default_factory=dict)  # resolved profile sets
 
 
 def _resolver(ctx: _Context, w: Watch) -> Any:
@@ -229,7 +246,7 @@ def observe(ctx: _Context, w: Watch, prev: SnapshotView | None) -> tuple[ModelOu
     """Probe one watched model, run the pipeline when it moved, and say what changed."""
     out = ModelOutcome(w.target, "ok")
     try:
-        profiles = _profiles(w)
+        profiles = _profiles(w, ctx.profiles)
     except SmallprintError as e:
         return _error(ctx, out, f"watch profile: {e}")
     probe: Probe | None = None
@@ -377,6 +394,7 @@ def run_watch(
     run_id = ledger.start_run(store, offline=offline, kb_version=kbv, wait_s=wait_s, note=note)
     report = RunReport(run_id, "running", kbv, offline, utcnow())
     done = 0
+    pending: list[tuple[ModelOutcome, ledger.NewSnapshot]] = []
     try:
         with store.session() as s:
             prev_rows = ledger.latest_by_target(s, [w.target for w in watches])
@@ -391,14 +409,23 @@ def run_watch(
         if prober is None and not offline and any(w.kind == "hub" for w in watches):
             prober = HubProber()
         ctx = _Context(store, run_id, kb, kbv, offline, policy, prober, _WatchedFolders(by_id))
+        if prober is not None:
+            prober.start(_probe_ids(watches, prevs))
+        flushed_at = time.monotonic()
         for i, w in enumerate(watches, 1):
             if progress is not None:
                 progress(i - 1, len(watches), w.target)
+            if pending and prober is not None and w.kind == "hub" and not prober.ready(w.target.partition("@")[0]):
+                done += _flush(store, run_id, pending)  # write while the network answers
+                flushed_at = time.monotonic()
             outcome, snap = observe(ctx, w, prevs.get(w.target))
-            if snap.status != "not-checked":
-                outcome.snapshot_id = ledger.record(store, run_id, snap)
             report.models.append(outcome)
-            done += 1
+            if snap.status != "not-checked":
+                pending.append((outcome, snap))
+            if not outcome.unchanged or len(pending) >= BATCH or time.monotonic() - flushed_at > BATCH_S:
+                done += _flush(store, run_id, pending)
+                flushed_at = time.monotonic()
+        done += _flush(store, run_id, pending)
         if progress is not None:
             progress(len(watches), len(watches), "")
         if ctx.rate_limited is not None:
@@ -411,6 +438,7 @@ def run_watch(
                           note="; ".join(report.notes) or note)
         return report
     except KeyboardInterrupt:
+        done += _flush(store, run_id, pending)  # what was fully observed is kept
         ledger.finish_run(store, run_id, status="interrupted", models=done, changes=len(report.alerting()),
                           note=f"interrupted after {done} of {len(watches)} models")
         raise
@@ -422,6 +450,28 @@ def run_watch(
         except Exception:  # the store itself failed; the lease expires on its own
             pass
         raise
+
+
+def _flush(store: Store, run_id: int, pending: list[tuple[ModelOutcome, ledger.NewSnapshot]]) -> int:
+    """Write the observed snapshots in one transaction; returns how many."""
+    if not pending:
+        return 0
+    ids = ledger.record_many(store, run_id, [snap for _, snap in pending])
+    for (outcome, _), sid in zip(pending, ids, strict=True):
+        outcome.snapshot_id = sid
+    n = len(pending)
+    pending.clear()
+    return n
+
+
+def _probe_ids(watches: list[Watch], prevs: dict[str, SnapshotView | None]) -> list[str]:
+    """Every Hub id this run will probe: the watched models and their recorded ancestors."""
+    ids = [w.target.partition("@")[0] for w in watches if w.kind == "hub"]
+    for w in watches:
+        pv = prevs.get(w.target)
+        if pv is not None:
+            ids += [str(n.get("id")) for n in pv.body.get("lineage") or [] if n.get("revision") and (n.get("depth") or 0) > 0]
+    return ids
 
 
 def _root_id(body: dict[str, Any]) -> str | None:
