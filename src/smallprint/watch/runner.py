@@ -354,6 +354,8 @@ def _evaluate(ctx: _Context, w: Watch, out: ModelOutcome, prev: SnapshotView | N
         texts=reading.texts,
         validator=validator,
     )
+    if prev is not None and prev.status == "ok" and prev.kb_version == ctx.kbv and canonical_sha(prev.body) == reading.sha256:
+        out.unchanged = True  # read again (no validator, or it moved) and nothing in it changed
     out.model_id, out.revision = result.model_id, body.get("revision")
     out.licenses = [str(x["id"]) for x in body["licenses"]]
     out.verdicts = {k: v.get("verdict") for k, v in verdicts.items()}
