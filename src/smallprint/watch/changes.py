@@ -281,8 +281,8 @@ def _clauses(
 ) -> dict[str, Any] | None:
     """The changed clauses as `smallprint diff` shows them: stored texts when both are known,
     else the bundled reference texts of the two licences."""
-    from smallprint import api
     from smallprint.errors import SmallprintError
+    from smallprint.pipeline import licences as api
 
     try:
         old = text_of(b_text) if (text_of and b_text) else None

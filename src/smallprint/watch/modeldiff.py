@@ -26,9 +26,9 @@ def is_model_side(arg: str) -> bool:
 
 
 def read_side(target: str, *, offline: bool | None, profile: str = DEFAULT_PROFILE) -> tuple[SnapshotView, dict[str, str]]:
-    from smallprint.check import check_target
-    from smallprint.policyfile import judge_results
-    from smallprint.profiles import resolve_profile
+    from smallprint.pipeline.check import check_target
+    from smallprint.policy.file import judge_results
+    from smallprint.policy.profiles import resolve_profile
 
     kb = default_kb()
     result = check_target(target, offline=offline, kb=kb)

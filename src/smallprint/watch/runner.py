@@ -106,7 +106,7 @@ class RunReport:
 def profile_entry(spec: str) -> dict[str, Any]:
     """What a watch stores for `--profile SPEC`: presets by name (they follow updates),
     files and mappings as the profile itself (the file may move later)."""
-    from smallprint.profiles import preset_names, resolve_profile
+    from smallprint.policy.profiles import preset_names, resolve_profile
 
     prof = resolve_profile(spec)
     if spec in preset_names():
@@ -128,7 +128,7 @@ def _profiles(w: Watch, cache: dict[str, dict[str, Any]] | None = None) -> dict[
 
 
 def _resolve_profiles(w: Watch) -> dict[str, Any]:
-    from smallprint.profiles import profile_from_dict, resolve_profile
+    from smallprint.policy.profiles import profile_from_dict, resolve_profile
 
     out: dict[str, Any] = {}
     for entry in w.profiles or [{"label": DEFAULT_PROFILE, "spec": DEFAULT_PROFILE}]:
@@ -182,8 +182,8 @@ class _Context:
 
 def _resolver(ctx: _Context, w: Watch) -> Any:
     """The ancestors resolver `check` would use, with watched folders first."""
-    from smallprint.check import HubAncestorResolver
     from smallprint.evaluators.lineage import CatalogResolver, ChainResolver
+    from smallprint.pipeline.check import HubAncestorResolver
 
     chain: list[Any] = [ctx.folders, CatalogResolver(ctx.kb)]
     if w.kind == "hub" and not ctx.offline:
@@ -320,8 +320,8 @@ def _error(ctx: _Context, out: ModelOutcome, why: str) -> tuple[ModelOutcome, le
 def _evaluate(ctx: _Context, w: Watch, out: ModelOutcome, prev: SnapshotView | None,
               profiles: dict[str, Any], validator: str | None) -> tuple[ModelOutcome, ledger.NewSnapshot]:
     """The same library pipeline as `check`: read, resolve, lineage, findings, then a verdict per profile."""
-    from smallprint.check import check_target
-    from smallprint.policyfile import judge_results
+    from smallprint.pipeline.check import check_target
+    from smallprint.policy.file import judge_results
 
     try:
         result = check_target(w.target, offline=True if ctx.offline else None, kb=ctx.kb, resolver=_resolver(ctx, w))

@@ -1,4 +1,5 @@
-"""`smallprint watch ...`: the command group (a thin shell over `smallprint.watch`)."""
+"""`smallprint watch ...`: the command group (a thin shell over `smallprint.watch`), and the
+model comparison of `smallprint diff MODEL@REV1 MODEL@REV2`."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
+from smallprint.cli.common import app as _root_app
+
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
@@ -19,6 +22,8 @@ app = typer.Typer(
     help="Remember what every model you use says, and alert when it changes.",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+_root_app.add_typer(app, name="watch")
 
 SECRET_ENV = "SMALLPRINT_WEBHOOK_SECRET"
 EXIT_CHANGED = 1
@@ -153,7 +158,7 @@ def _specs(targets: list[str], inventory: Path | None, profiles: list[str], entr
         else:
             specs.append(WatchSpec(t.strip(), "other", prof))
     if inventory is not None:
-        from smallprint.inventory import load_inventory
+        from smallprint.policy.inventory import load_inventory
 
         inv = load_inventory(inventory)
         for m in inv.models:
@@ -269,7 +274,7 @@ def _run_and_report(
 
     pol = None
     if policy is not None:
-        from smallprint.policyfile import load_policy
+        from smallprint.policy.file import load_policy
 
         pol = load_policy(policy)
     store = _open(db, create=False)
@@ -568,7 +573,7 @@ def _render_diff(target: str, before: Any, after: Any, changes: list[Any], forma
         rep.print_changes(changes, console)
 
 
-__all__ = ["app"]
+__all__ = ["app", "diff_two_models"]
 _ = timedelta
 
 
