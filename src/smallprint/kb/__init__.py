@@ -14,8 +14,6 @@ from functools import lru_cache, wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
-
 from smallprint.errors import KnowledgeBaseError
 from smallprint.kb.entries import (
     MODALITIES,
@@ -38,7 +36,6 @@ __all__ = [
 ]
 
 KB_DIR = Path(__file__).parent
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def normalize_alias(s: str) -> str:
@@ -52,9 +49,12 @@ def normalize_alias(s: str) -> str:
 
 
 def _read_yaml(path: Path) -> Any:
+    import yaml  # here, not at import: a start-up that reads the cached knowledge base never parses YAML
+
+    loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         with path.open("rb") as f:
-            return yaml.load(f, Loader=_Loader)
+            return yaml.load(f, Loader=loader)
     except yaml.YAMLError as e:
         raise KnowledgeBaseError(f"{path}: broken YAML: {str(e).splitlines()[0]}") from e
 
