@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from smallprint.kb import CatalogModel, KnowledgeBase, per_knowledge_base
+from smallprint.kb import CatalogModel, KnowledgeBase
 from smallprint.model import Evidence, Finding, LicenseClaim, LineageNode, ModelFacts
 
 __all__ = [
@@ -71,8 +71,7 @@ class CatalogResolver:
 
     def __init__(self, kb: KnowledgeBase):
         self.kb = kb
-        # built once per knowledge base, not per resolver: a resolver is made for every check
-        self._lines: dict[str, list[str]] = _catalog_file_lines(kb)
+        self._lines: dict[str, list[str]] = {}
         self._names: list[tuple[str, str]] | None = None
 
     def resolve(self, model_id: str) -> ModelFacts | None:
@@ -108,15 +107,11 @@ class CatalogResolver:
         )
 
     def _evidence(self, cm: CatalogModel) -> Evidence:
-        cache = _catalog_evidence(self.kb)
-        ev = cache.get(cm.id)
-        if ev is None or ev.quote != f"{cm.id}: license: {cm.license}":
-            path = cm.path or "kb/models"
-            lines = self._file_lines(path)
-            start = next((i for i, line in enumerate(lines, 1) if re.match(rf"^\s*-?\s*id:\s*['\"]?{re.escape(cm.id)}['\"]?\s*$", line)), 0)
-            lic = next((i for i in range(start, min(start + 12, len(lines) + 1)) if i and "license:" in lines[i - 1]), start)
-            ev = cache[cm.id] = Evidence(kb_label(path), lic or 1, lic or 1, f"{cm.id}: license: {cm.license}")
-        return Evidence(ev.file, ev.start_line, ev.end_line, ev.quote)  # callers may change theirs
+        path = cm.path or "kb/models"
+        lines = self._file_lines(path)
+        start = next((i for i, line in enumerate(lines, 1) if re.match(rf"^\s*-?\s*id:\s*['\"]?{re.escape(cm.id)}['\"]?\s*$", line)), 0)
+        lic = next((i for i in range(start, min(start + 12, len(lines) + 1)) if i and "license:" in lines[i - 1]), start)
+        return Evidence(kb_label(path), lic or 1, lic or 1, f"{cm.id}: license: {cm.license}")
 
     def _file_lines(self, path: str) -> list[str]:
         if path not in self._lines:
@@ -146,33 +141,15 @@ class CatalogResolver:
 
     def _catalog_names(self) -> list[tuple[str, str]]:
         if self._names is None:
-            self._names = _catalog_names_of(self.kb)
+            names: dict[str, str] = {}
+            # roots first: a re-upload sharing an upstream's name must not win over the upstream
+            for m in sorted(self.kb.models.values(), key=lambda m: len(m.base_models)):
+                for full in (m.id, *m.aliases):
+                    for short in _name_forms(full):
+                        if len(short) >= 8 and any(c.isdigit() for c in short):
+                            names.setdefault(short, m.id)
+            self._names = sorted(names.items(), key=lambda kv: -len(kv[0]))
         return self._names
-
-
-@per_knowledge_base
-def _catalog_names_of(kb: KnowledgeBase) -> list[tuple[str, str]]:
-    """Catalogued names as re-uploads write them, longest first (once per knowledge base)."""
-    names: dict[str, str] = {}
-    # roots first: a re-upload sharing an upstream's name must not win over the upstream
-    for m in sorted(kb.models.values(), key=lambda m: len(m.base_models)):
-        for full in (m.id, *m.aliases):
-            for short in _name_forms(full):
-                if len(short) >= 8 and any(c.isdigit() for c in short):
-                    names.setdefault(short, m.id)
-    return sorted(names.items(), key=lambda kv: -len(kv[0]))
-
-
-@per_knowledge_base
-def _catalog_file_lines(kb: KnowledgeBase) -> dict[str, list[str]]:
-    """Lines of the catalog files, read once per knowledge base (evidence line numbers)."""
-    return {}
-
-
-@per_knowledge_base
-def _catalog_evidence(kb: KnowledgeBase) -> dict[str, Evidence]:
-    """Model id -> the line of its catalog entry's licence, found once per knowledge base."""
-    return {}
 
 
 def _name_forms(full_id: str) -> list[str]:
