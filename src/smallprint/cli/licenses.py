@@ -16,7 +16,7 @@ def license_cmd(
     output: OutputOpt = None,
 ) -> None:
     """Identify the licence(s) in files and show their small print with evidence."""
-    from smallprint.api import license_results
+    from smallprint.pipeline.licences import license_results
 
     results = license_results(paths)
     emit("license", format, results, output)
@@ -34,21 +34,30 @@ def explain_cmd(
     output: OutputOpt = None,
 ) -> None:
     """Show a known licence's facts and terms, with the clause behind each."""
-    from smallprint.api import explain
+    from smallprint.pipeline.licences import explain
 
     emit("explain", format, explain(license_id), output)
 
 
 @app.command("diff")
 def diff_cmd(
-    a: Annotated[str, typer.Argument(help="licence id or file")],
-    b: Annotated[str, typer.Argument(help="licence id or file")],
+    a: Annotated[str, typer.Argument(help="licence id or file (or MODEL@REV / snapshot folder)")],
+    b: Annotated[str, typer.Argument(help="licence id or file (or MODEL@REV / snapshot folder)")],
     format: FormatOpt = "table",
     output: OutputOpt = None,
 ) -> None:
-    """Compare two licences: the terms that differ first, then the changed passages."""
-    from smallprint.api import diff
+    """Compare two licences: the terms that differ first, then the changed passages.
 
+    Two models (`org/name@REV1 org/name@REV2`, or two snapshot folders): what changed
+    between them, as `watch diff` shows it."""
+    from smallprint.pipeline.licences import diff
+    from smallprint.watch.modeldiff import is_model_side
+
+    if is_model_side(a) and is_model_side(b):
+        from smallprint.cli.watch import diff_two_models
+
+        diff_two_models(a, b, str(format), output)
+        return
     emit("diff", format, diff(a, b), output)
 
 
@@ -63,8 +72,8 @@ def licenses_cmd(
     ] = None,
 ) -> None:
     """List the licences and use policies the knowledge base knows."""
-    from smallprint.api import list_licenses
     from smallprint.errors import InputError
+    from smallprint.pipeline.licences import list_licenses
 
     try:
         entries = list_licenses(kind)
