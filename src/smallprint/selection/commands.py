@@ -11,6 +11,13 @@ from typing import Annotated, Any
 import typer
 
 
+class Goal(StrEnum):
+    permissive = "permissive"
+    share_alike = "share-alike"
+    responsible_use = "responsible-use"
+    non_commercial = "non-commercial"
+
+
 class ChoiceFormat(StrEnum):
     table = "table"
     json = "json"
@@ -143,7 +150,7 @@ def sustainability_cmd(
 
 def choose_cmd(
     target: Annotated[str, typer.Argument(help="the model you are about to publish: a snapshot folder or its card")] = ".",
-    goal: Annotated[str, typer.Option("--goal", help="permissive, share-alike, responsible-use or non-commercial")] = "permissive",
+    goal: Annotated[Goal, typer.Option("--goal", help="permissive, share-alike, responsible-use or non-commercial")] = Goal.permissive,
     offline: OfflineOpt = False,
     format: FormatOpt = ChoiceFormat.table,
     output: OutputOpt = None,
@@ -152,7 +159,7 @@ def choose_cmd(
     a custom licence finding; an OSAID release checklist with the MOF class it would reach."""
     from smallprint.selection.choose import choose
 
-    _emit(choose(target, goal=goal, offline=offline), format, output)
+    _emit(choose(target, goal=goal.value, offline=offline), format, output)
 
 
 def register(app: typer.Typer) -> None:

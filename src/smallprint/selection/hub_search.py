@@ -39,11 +39,20 @@ def search_hub(*, task: str | None = None, search: str | None = None, limit: int
     from huggingface_hub import HfApi
     from huggingface_hub.errors import HfHubHTTPError, OfflineModeIsEnabled
 
+    from smallprint.sources.hub import HubSettings
+
+    settings = HubSettings.from_env()  # the same endpoint, token and offline flag as every Hub read
+    if settings.offline:
+        raise SourceError("Hub search: offline mode is enabled (HF_HUB_OFFLINE)")
     try:
-        found = HfApi().list_models(pipeline_tag=task, search=search, sort="downloads", limit=limit,
+        found = HfApi(endpoint=settings.endpoint, token=settings.token).list_models(pipeline_tag=task, search=search, sort="downloads", limit=limit,
                                     num_parameters=num_parameters(*params))
         return [HubHit(m.id, m.pipeline_tag, m.downloads) for m in found]
     except OfflineModeIsEnabled as e:
         raise SourceError("Hub search: offline mode is enabled (HF_HUB_OFFLINE)") from e
     except (HfHubHTTPError, OSError, ValueError) as e:
+        raise SourceError(f"Hub search failed: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}") from e
+    except Exception as e:  # the HTTP library's own connection errors (after the client's retries)
+        if type(e).__module__.split(".")[0] not in ("httpx", "httpx2", "httpcore", "httpcore2", "requests", "urllib3"):
+            raise
         raise SourceError(f"Hub search failed: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}") from e

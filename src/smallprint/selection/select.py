@@ -136,6 +136,31 @@ def _age_days(date: str | None, today: dt.date) -> int | None:
         return None
 
 
+def _with_openness(r: CheckResult, kb: KnowledgeBase) -> None:
+    from smallprint.check import add_openness
+    from smallprint.errors import SmallprintError
+    from smallprint.model import Finding
+
+    try:
+        add_openness(r, kb)
+    except SmallprintError as e:
+        r.findings.append(Finding("openness-unassessed", "info", f"openness not assessed: {e}"))
+
+
+def _to_assess(allowed: list[CheckResult], limit: int | None) -> list[CheckResult]:
+    """The models whose openness can change what is shown: all of them, or with `--limit N` those
+    that tie with the first N on verdict and duties (openness only breaks those ties)."""
+    if not limit or limit >= len(allowed):
+        return allowed
+
+    def duty_key(r: CheckResult) -> tuple[int, int, int]:
+        k = rank_inputs(r, None, None).key()
+        return k[0], k[1], k[2]
+
+    cutoff = sorted(duty_key(r) for r in allowed)[limit - 1]
+    return [r for r in allowed if duty_key(r) <= cutoff]
+
+
 def judge_pool(pool: Pool, profile: Profile, kb: KnowledgeBase, policy: Any = None) -> list[CheckResult]:
     """The pool judged under the profile, as `check --use` judges it (copies; the pool is reusable)."""
     from smallprint.policyfile import judge_results
@@ -153,20 +178,30 @@ def select_from(
     policy: Any = None,
     limit: int | None = None,
     today: dt.date | None = None,
+    openness: bool = True,
 ) -> Selection:
-    """Split a checked pool into chosen (ranked) and excluded (with the clause) under a profile."""
+    """Split a checked pool into chosen (ranked) and excluded (with the clause) under a profile.
+
+    Openness (a ranking input, never a verdict input) is assessed for the chosen models only."""
     kb = kb or default_kb()
     today = today or dt.date.today()
     latest = family_last_release(kb)
     from smallprint.selection.filters import is_closed
 
-    chosen: list[Choice] = []
+    allowed: list[CheckResult] = []
     excluded: list[Exclusion] = []
     for r in judge_pool(pool, profile, kb, policy):
         level = (r.verdict or {}).get("verdict")
         if r.error or level not in SELECTED:
             excluded.append(exclusion(r))
-            continue
+        else:
+            allowed.append(r)
+    if openness:
+        for r in _to_assess(allowed, limit):
+            if not r.openness:
+                _with_openness(r, kb)
+    chosen: list[Choice] = []
+    for r in allowed:
         mid = r.model_id or r.target
         cm = kb.model(mid)
         lic = r.license.licenses[0].id if r.license.licenses else None
@@ -194,5 +229,5 @@ def select(
     """Every catalog model (and, online, Hub model) the profile allows, ranked; the rest with their clause."""
     kb = kb or default_kb()
     filters = (filters or Filters()).check()
-    pool = build_pool(kb, filters, offline=offline, hub_limit=hub_limit, search=search)
+    pool = build_pool(kb, filters, offline=offline, hub_limit=hub_limit, search=search, openness=False)
     return select_from(pool, profile, kb=kb, policy=policy, limit=limit, today=today)

@@ -152,7 +152,7 @@ def _derivatives(models: list[CatalogModel], kb: KnowledgeBase) -> Fact | None:
         return None
     date = str(_kb_date())
     return Fact(f"{len(derived)} derivatives from other families in the bundled catalog (e.g. "
-                f"{', '.join(derived[:3])}); the Hub counts many more", "kb:models", date)
+                f"{', '.join(derived[:3])}); only derivatives catalogued here are counted", "kb:models", date)
 
 
 def _kb_date() -> str | None:
