@@ -16,8 +16,6 @@ from smallprint.selection.compare import ROWS, Comparison
 from smallprint.selection.select import Selection
 from smallprint.selection.sustainability import Sustainability
 
-FORMATS = ("table", "md", "html", "json")
-
 
 def to_json(answer: Selection | Comparison | Sustainability | ReleaseChoice) -> str:
     return json.dumps(answer.to_dict(), indent=2, ensure_ascii=False)
@@ -323,13 +321,64 @@ def choose_table(c: ReleaseChoice, console: Any) -> None:
         console.print(Text(f"  [ ] {i.get('component')}: {i.get('problem')}; publish under {i.get('publish_under') or '?'}"))
 
 
-def render(answer: Any, fmt: str, console_factory: Any) -> str | None:
-    """The text of `answer` in `fmt` (None for `table`, which is printed on the console given)."""
-    if fmt == "json":
-        return to_json(answer)
-    kind = {Selection: "select", Comparison: "compare", Sustainability: "sustainability",
-            ReleaseChoice: "choose"}[type(answer)]
-    if fmt == "table":
-        globals()[f"{kind}_table"](answer, console_factory())
-        return None
-    return str(globals()[f"{kind}_{fmt}"](answer))
+# --- the report registry's signature: render(value, ctx) -> str ---------------------------------
+
+
+def _tabled(draw: Any, value: Any, ctx: Any) -> str:
+    import io
+
+    buf = io.StringIO()
+    draw(value, ctx.console(buf))
+    return buf.getvalue()
+
+
+def select_table_r(value: Selection, ctx: Any) -> str:
+    return _tabled(select_table, value, ctx)
+
+
+def compare_table_r(value: Comparison, ctx: Any) -> str:
+    return _tabled(compare_table, value, ctx)
+
+
+def sustainability_table_r(value: Sustainability, ctx: Any) -> str:
+    return _tabled(sustainability_table, value, ctx)
+
+
+def choose_table_r(value: ReleaseChoice, ctx: Any) -> str:
+    return _tabled(choose_table, value, ctx)
+
+
+def json_r(value: Any, ctx: Any) -> str:
+    return to_json(value)
+
+
+def select_md_r(value: Selection, ctx: Any) -> str:
+    return select_md(value)
+
+
+def compare_md_r(value: Comparison, ctx: Any) -> str:
+    return compare_md(value)
+
+
+def sustainability_md_r(value: Sustainability, ctx: Any) -> str:
+    return sustainability_md(value)
+
+
+def choose_md_r(value: ReleaseChoice, ctx: Any) -> str:
+    return choose_md(value)
+
+
+def select_html_r(value: Selection, ctx: Any) -> str:
+    return select_html(value)
+
+
+def compare_html_r(value: Comparison, ctx: Any) -> str:
+    return compare_html(value)
+
+
+def sustainability_html_r(value: Sustainability, ctx: Any) -> str:
+    return sustainability_html(value)
+
+
+def choose_html_r(value: ReleaseChoice, ctx: Any) -> str:
+    return choose_html(value)

@@ -1,14 +1,37 @@
-"""The `select`, `compare`, `sustainability` and `choose` commands: flags in, one library call,
-one rendering out. Registered on the main `smallprint` app by `register(app)`."""
+"""Choosing across models: `select`, `compare`, `sustainability` and `choose` (smallprint.selection).
+
+Flags in, one library call, one rendering out through the report registry."""
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+import smallprint.selection.formats  # noqa: F401  (registers the formats before the choices below)
+from smallprint.cli.common import (
+    OfflineOpt,
+    OutputOpt,
+    app,
+    emit,
+    fail,
+    format_choices,
+    format_help,
+    warn,
+)
+
+if TYPE_CHECKING:
+    SelectFormat = str
+    CompareFormat = str
+    SustainabilityFormat = str
+    ChooseFormat = str
+else:
+    SelectFormat = format_choices("SelectFormat", "select")
+    CompareFormat = format_choices("CompareFormat", "compare")
+    SustainabilityFormat = format_choices("SustainabilityFormat", "sustainability")
+    ChooseFormat = format_choices("ChooseFormat", "choose")
 
 
 class Goal(StrEnum):
@@ -17,17 +40,6 @@ class Goal(StrEnum):
     responsible_use = "responsible-use"
     non_commercial = "non-commercial"
 
-
-class ChoiceFormat(StrEnum):
-    table = "table"
-    json = "json"
-    md = "md"
-    html = "html"
-
-
-FormatOpt = Annotated[ChoiceFormat, typer.Option("--format", "-f", help="table, json, md or html")]
-OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="write to this file")]
-OfflineOpt = Annotated[bool, typer.Option("--offline", help="never call the Hub: cache and bundled catalog only")]
 UseOpt = Annotated[str | None, typer.Option("--use", help="built-in use profile: internal-research, commercial-saas, "
                                             "on-prem-product, redistribute-finetune, distill-own-model")]
 ProfileOpt = Annotated[str | None, typer.Option("--profile", "-p", help="use profile YAML file (or a preset name)")]
@@ -45,21 +57,13 @@ def _overrides(**kw: Any) -> dict[str, Any]:
     return {k: v for k, v in kw.items() if v not in (None, [])}
 
 
-def _emit(answer: Any, fmt: ChoiceFormat, output: Path | None) -> None:
-    from smallprint import cli
-    from smallprint.selection.views import render
-
-    text = render(answer, fmt.value, lambda: cli._console(output))
-    if text is not None:
-        cli._write(text, output)
-
-
 def _today() -> Any:
     from smallprint.reports.clock import report_time
 
     return report_time().date()
 
 
+@app.command("select")
 def select_cmd(
     use: UseOpt = None,
     profile: ProfileOpt = None,
@@ -72,7 +76,7 @@ def select_cmd(
     hub_limit: Annotated[int, typer.Option("--hub-limit", min=0, max=1000, help="online: how many Hub results to add")] = 50,
     policy: Annotated[Path | None, typer.Option("--policy", help="organisation policy file")] = None,
     offline: OfflineOpt = False,
-    format: FormatOpt = ChoiceFormat.table,
+    format: Annotated[SelectFormat, typer.Option("--format", "-f", help=format_help("select"))] = "table",
     output: OutputOpt = None,
     commercial: CommercialOpt = None,
     users: UsersOpt = None,
@@ -84,13 +88,12 @@ def select_cmd(
 ) -> None:
     """Every catalog model, open or closed (online: plus a Hub search), that a use profile allows,
     ranked; and the clause that leaves out each of the others."""
-    from smallprint import cli
     from smallprint.profiles import apply_overrides, resolve_profile
     from smallprint.selection.filters import Filters, parse_params
     from smallprint.selection.select import select
 
     if use is None and profile is None:
-        cli._fail("select needs a use profile: --use PRESET or --profile FILE")
+        fail("select needs a use profile: --use PRESET or --profile FILE")
     prof = apply_overrides(resolve_profile(profile or use or ""), _overrides(
         commercial=commercial, monthly_active_users=users, annual_revenue_usd=revenue, regions=region,
         activities=activity, fields=field_of_use, deployment=deployment))
@@ -102,15 +105,16 @@ def select_cmd(
     low, high = parse_params(params)
     filters = Filters(task=task, modality=modality, params_min=low, params_max=high, open_weights_only=open_weights_only)
     s = select(prof, filters, offline=offline, policy=pol, limit=limit, hub_limit=hub_limit, search=search, today=_today())
-    _emit(s, format, output)
+    emit("select", format, s, output)
 
 
+@app.command("compare")
 def compare_cmd(
     targets: Annotated[list[str], typer.Argument(help="models: Hub ids, closed API names, folders, cards")],
     use: UseOpt = None,
     profile: ProfileOpt = None,
     offline: OfflineOpt = False,
-    format: FormatOpt = ChoiceFormat.table,
+    format: Annotated[CompareFormat, typer.Option("--format", "-f", help=format_help("compare"))] = "table",
     output: OutputOpt = None,
     commercial: CommercialOpt = None,
     users: UsersOpt = None,
@@ -127,43 +131,38 @@ def compare_cmd(
     c = compare(targets, profile=profile, preset=use, offline=offline, today=_today(), overrides=_overrides(
         commercial=commercial, monthly_active_users=users, annual_revenue_usd=revenue, regions=region,
         activities=activity, fields=field_of_use, deployment=deployment))
-    _emit(c, format, output)
+    emit("compare", format, c, output)
     errors = [col for col in c.columns if col.error]
     for col in errors:
-        sys.stderr.write(f"smallprint: {col.error}\n")
+        warn(col.error or "")
     if errors:
         raise typer.Exit(2)
 
 
+@app.command("sustainability")
 def sustainability_cmd(
     target: Annotated[str, typer.Argument(help="a catalog family (llama, qwen, ...) or a model")],
     offline: OfflineOpt = False,
-    format: FormatOpt = ChoiceFormat.table,
+    format: Annotated[SustainabilityFormat, typer.Option("--format", "-f", help=format_help("sustainability"))] = "table",
     output: OutputOpt = None,
 ) -> None:
     """Who keeps a model alive: backer, funding and revenue model, release cadence, licence churn,
     derivatives and maintenance signals, each fact with its source and date."""
     from smallprint.selection.sustainability import sustainability
 
-    _emit(sustainability(target, offline=offline, today=_today()), format, output)
+    emit("sustainability", format, sustainability(target, offline=offline, today=_today()), output)
 
 
+@app.command("choose")
 def choose_cmd(
     target: Annotated[str, typer.Argument(help="the model you are about to publish: a snapshot folder or its card")] = ".",
     goal: Annotated[Goal, typer.Option("--goal", help="permissive, share-alike, responsible-use or non-commercial")] = Goal.permissive,
     offline: OfflineOpt = False,
-    format: FormatOpt = ChoiceFormat.table,
+    format: Annotated[ChooseFormat, typer.Option("--format", "-f", help=format_help("choose"))] = "table",
     output: OutputOpt = None,
 ) -> None:
     """Which established licence your release may take (and may not), with the clause behind each;
     a custom licence finding; an OSAID release checklist with the MOF class it would reach."""
     from smallprint.selection.choose import choose
 
-    _emit(choose(target, goal=goal.value, offline=offline), format, output)
-
-
-def register(app: typer.Typer) -> None:
-    app.command("select")(select_cmd)
-    app.command("compare")(compare_cmd)
-    app.command("sustainability")(sustainability_cmd)
-    app.command("choose")(choose_cmd)
+    emit("choose", format, choose(target, goal=goal.value, offline=offline), output)
