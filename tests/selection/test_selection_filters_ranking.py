@@ -6,7 +6,7 @@ import pytest
 
 from smallprint.errors import InputError
 from smallprint.kb import default_kb
-from smallprint.profiles import resolve_profile
+from smallprint.policy.profiles import resolve_profile
 from smallprint.selection.filters import Filters, parse_count, parse_params
 from smallprint.selection.ranking import OSAID_ORDER
 from smallprint.selection.select import select

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from hub_server import FakeRepo, StandInHub, isolate_hub_env
-from smallprint.profiles import resolve_profile
+from smallprint.policy.profiles import resolve_profile
 from smallprint.selection.filters import Filters
 from smallprint.selection.select import select
 

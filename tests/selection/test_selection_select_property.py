@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from smallprint.check import license_terms
 from smallprint.evaluators.findings import is_noncommercial
 from smallprint.evaluators.policy import evaluate
 from smallprint.kb import KnowledgeBase, default_kb
 from smallprint.model import CheckResult
-from smallprint.profiles import Profile, apply_overrides, resolve_profile
+from smallprint.pipeline.check import license_terms
+from smallprint.policy.profiles import Profile, apply_overrides, resolve_profile
 from smallprint.selection.filters import Filters
 from smallprint.selection.pool import Pool, build_pool
 from smallprint.selection.select import select_from
@@ -91,7 +91,7 @@ def test_every_catalog_model_is_either_selected_or_left_out_with_a_reason(pool: 
 
 
 def test_selection_agrees_with_check_for_a_sample(pool: Pool, kb: KnowledgeBase) -> None:
-    from smallprint.workflow import CheckRequest, run_check
+    from smallprint.pipeline.run import CheckRequest, run_check
 
     s = select_from(pool, resolve_profile("distill-own-model"), kb=kb, openness=False)
     sample = [c.model_id for c in s.chosen[:4]] + [e.model_id for e in s.excluded[:4]]

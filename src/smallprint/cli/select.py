@@ -88,7 +88,7 @@ def select_cmd(
 ) -> None:
     """Every catalog model, open or closed (online: plus a Hub search), that a use profile allows,
     ranked; and the clause that leaves out each of the others."""
-    from smallprint.profiles import apply_overrides, resolve_profile
+    from smallprint.policy.profiles import apply_overrides, resolve_profile
     from smallprint.selection.filters import Filters, parse_params
     from smallprint.selection.select import select
 
@@ -99,7 +99,7 @@ def select_cmd(
         activities=activity, fields=field_of_use, deployment=deployment))
     pol = None
     if policy is not None:
-        from smallprint.policyfile import load_policy
+        from smallprint.policy.file import load_policy
 
         pol = load_policy(policy)
     low, high = parse_params(params)

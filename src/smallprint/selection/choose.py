@@ -137,7 +137,7 @@ def _quote(t: Term) -> str | None:
 
 
 def _clause(entry: LicenseEntry, kb: KnowledgeBase, kind: str) -> str | None:
-    from smallprint.check import license_terms
+    from smallprint.pipeline.check import license_terms
 
     terms = license_terms(kb)(entry)
     for key in _CLAUSE_KEYS.get(kind, ()):
@@ -491,7 +491,7 @@ def _publish_under(piece: str | None, rec: Option | None, kb: KnowledgeBase) -> 
 def choose(target: str = ".", *, goal: str = "permissive", offline: bool = False,
            kb: KnowledgeBase | None = None) -> Choice:
     """Check the release, read what it inherited, judge each established licence, recommend one."""
-    from smallprint.check import check_targets
+    from smallprint.pipeline.check import check_targets
 
     if goal not in GOALS:
         raise InputError(f"--goal: unknown {goal!r} (one of {', '.join(GOALS)})")

@@ -175,7 +175,7 @@ def compare(targets: list[str], *, profile: str | None = None, preset: str | Non
             overrides: dict[str, Any] | None = None, offline: bool = False, kb: KnowledgeBase | None = None,
             today: dt.date | None = None) -> Comparison:
     """Check and judge every target through `run_check`, then lay the answers side by side."""
-    from smallprint.workflow import CheckRequest, run_check
+    from smallprint.pipeline.run import CheckRequest, run_check
 
     kb = kb or default_kb()
     notes: list[str] = []

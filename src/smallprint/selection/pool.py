@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from smallprint.check import check_targets
 from smallprint.kb import KnowledgeBase
 from smallprint.model import CheckResult
+from smallprint.pipeline.check import check_targets
 from smallprint.selection.filters import Filters
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from smallprint.kb import KnowledgeBase, default_kb
 from smallprint.model import CheckResult
-from smallprint.profiles import Profile
+from smallprint.policy.profiles import Profile
 from smallprint.selection.filters import Filters
 from smallprint.selection.pool import Pool, build_pool
 from smallprint.selection.ranking import RankInputs, rank_inputs
@@ -137,9 +137,9 @@ def _age_days(date: str | None, today: dt.date) -> int | None:
 
 
 def _with_openness(r: CheckResult, kb: KnowledgeBase) -> None:
-    from smallprint.check import add_openness
     from smallprint.errors import SmallprintError
     from smallprint.model import Finding
+    from smallprint.pipeline.check import add_openness
 
     try:
         add_openness(r, kb)
@@ -163,7 +163,7 @@ def _to_assess(allowed: list[CheckResult], limit: int | None) -> list[CheckResul
 
 def judge_pool(pool: Pool, profile: Profile, kb: KnowledgeBase, policy: Any = None) -> list[CheckResult]:
     """The pool judged under the profile, as `check --use` judges it (copies; the pool is reusable)."""
-    from smallprint.policyfile import judge_results
+    from smallprint.policy.file import judge_results
 
     judged = [dataclasses.replace(r, findings=list(r.findings), verdict=None) for r in pool.results]
     judge_results(judged, profile, policy, kb)

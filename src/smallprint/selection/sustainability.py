@@ -276,7 +276,7 @@ def sustainability(target: str, *, kb: KnowledgeBase | None = None, offline: boo
     kb = kb or default_kb()
     if _family_of(target, kb) is not None and kb.model(target) is None:
         return for_family(target, kb, today)
-    from smallprint.check import check_targets
+    from smallprint.pipeline.check import check_targets
 
     r = check_targets([target], offline=offline or None, kb=kb, openness=False)[0]
     if r.error:
