@@ -174,7 +174,12 @@ def test_every_command_and_option_the_readme_shows_exists():
     for words in examples:
         name, *rest = words
         assert name in commands, f"README shows 'smallprint {name}', which does not exist"
-        known = {opt for p in commands[name].params for opt in (*p.opts, *p.secondary_opts)}
+        command = commands[name]
+        if hasattr(command, "commands"):  # a command group (`watch run ...`): its sub-command
+            sub, *rest = rest
+            assert sub in command.commands, f"README shows 'smallprint {name} {sub}', which does not exist"
+            name, command = f"{name} {sub}", command.commands[sub]
+        known = {opt for p in command.params for opt in (*p.opts, *p.secondary_opts)}
         for w in rest:
             if w.startswith("-") and w not in ("-", "..."):
                 assert w in known, f"README shows 'smallprint {name} ... {w}', an unknown option"
