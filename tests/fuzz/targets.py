@@ -164,15 +164,15 @@ def _texts_with_licences() -> st.SearchStrategy[str]:
 
 
 TARGETS: tuple[Target, ...] = (
-    Target("front-matter", cards(), front_matter, 120),
-    Target("gguf", gguf_files(), gguf, 200),
-    Target("safetensors", safetensors_files(), safetensors, 120),
-    Target("licence-text", _texts_with_licences(), licence_text, 25),
-    Target("profile", yaml_documents(), _loader("profile"), 80),
-    Target("policy", yaml_documents(), _loader("policy"), 80),
-    Target("inventory", yaml_documents(), _loader("inventory"), 60),
-    Target("bom", boms(), bom, 40),
-    Target("scan-code", code_files(), code, 80),
+    Target("front-matter", cards(), front_matter, 80),
+    Target("gguf", gguf_files(), gguf, 150),
+    Target("safetensors", safetensors_files(), safetensors, 80),
+    Target("licence-text", _texts_with_licences(), licence_text, 20),
+    Target("profile", yaml_documents(), _loader("profile"), 50),
+    Target("policy", yaml_documents(), _loader("policy"), 50),
+    Target("inventory", yaml_documents(), _loader("inventory"), 40),
+    Target("bom", boms(), bom, 30),
+    Target("scan-code", code_files(), code, 60),
 )
 """Readers; the renderers' target is added below, once its strategy is defined."""
 
@@ -275,6 +275,6 @@ def licence_renderers(text: str) -> None:
 
 TARGETS = (
     *TARGETS,
-    Target("renderers", hostile_facts(), renderers, 30),
-    Target("licence-views", hostile_text(300), licence_renderers, 40),
+    Target("renderers", hostile_facts(), renderers, 20),
+    Target("licence-views", hostile_text(300), licence_renderers, 30),
 )
