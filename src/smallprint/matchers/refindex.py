@@ -210,8 +210,9 @@ _CODE = (Path(__file__), Path(__file__).parent.parent / "text.py")
 
 
 def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "smallprint"
+    from smallprint import settings
+
+    return settings.current().cache_dir
 
 
 def _cache_key(kb: KnowledgeBase) -> str | None:
@@ -260,7 +261,9 @@ def _store(path: Path, idx: ReferenceIndex) -> None:
 
 def load_or_build(kb: KnowledgeBase) -> ReferenceIndex:
     """The index from the disk cache when it matches `kb`, else built (and cached)."""
-    if os.environ.get("SMALLPRINT_NO_CACHE"):
+    from smallprint import settings
+
+    if not settings.current().use_cache:
         return build_index(kb)
     key = _cache_key(kb)
     if key is None:

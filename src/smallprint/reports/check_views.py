@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from rich.console import Console
@@ -75,7 +76,7 @@ def _lineage_tree(nodes: list[LineageNode]) -> Tree | None:
     return tree
 
 
-def waiver_note(verdict: dict[str, Any]) -> str | None:
+def waiver_note(verdict: Mapping[str, Any]) -> str | None:
     """Why a verdict does not fail the gate: the policy exception that waives it."""
     if not verdict.get("waived"):
         return None
@@ -85,8 +86,9 @@ def waiver_note(verdict: dict[str, Any]) -> str | None:
     return f"waived by the policy exception for '{exc.get('model', '?')}'{until}{reason}"
 
 
-def _summary_verdict(verdict: dict[str, Any] | None) -> str:
-    v = (verdict or {}).get("verdict") or "-"
+def _summary_verdict(verdict: Mapping[str, Any] | None) -> str:
+    v = verdict.get("verdict") if verdict else None
+    v = v or "-"
     return f"{v} (waived)" if verdict and verdict.get("waived") else v
 
 
@@ -95,11 +97,11 @@ def render_check_table(results: list[CheckResult], console: Console) -> None:
     for c in ("model", "licence", "verdict", "findings"):
         summary.add_column(c)
     for r in results:
-        v = (r.verdict or {}).get("verdict")
+        level = r.verdict.get("verdict") if r.verdict else None
         summary.add_row(
             _label(r),
             ", ".join(m.id for m in r.license.licenses) or ("error" if r.error else "unknown"),
-            Text(_summary_verdict(r.verdict), style=VERDICT_STYLE.get(v or "", "")),
+            Text(_summary_verdict(r.verdict), style=VERDICT_STYLE.get(level or "", "")),
             ", ".join(sorted({f.code for f in r.findings})) or "-",
         )
     for r in results:
@@ -217,7 +219,7 @@ def render_check_md(results: list[CheckResult]) -> str:
                 f"- Licence: **{m.name}** (`{m.id}`), confidence {m.confidence:.2f}, via {m.method}"
             )
         if r.verdict:
-            v: dict[str, Any] = r.verdict
+            v: Mapping[str, Any] = r.verdict
             out += ["", f"### Verdict: **{v.get('verdict')}** (profile `{v.get('profile')}`)", ""]
             note = waiver_note(v)
             if note:
@@ -230,7 +232,7 @@ def render_check_md(results: list[CheckResult]) -> str:
         if r.lineage:
             out += ["", "### Lineage", ""] + _md_tree(r.lineage)
         if r.openness:
-            o: dict[str, Any] = r.openness
+            o: Mapping[str, Any] = r.openness
             out += [
                 "",
                 "### Openness",
