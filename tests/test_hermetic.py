@@ -19,10 +19,13 @@ def test_every_cache_and_home_points_into_the_sandbox() -> None:
 
 
 def test_the_reference_index_cache_is_written_into_the_sandbox() -> None:
+    from smallprint.diskcache import cache_dir
     from smallprint.kb import KnowledgeBase
-    from smallprint.matchers.refindex import _cache_dir, load_or_build
+    from smallprint.matchers.refindex import load_or_build
 
     kb = KnowledgeBase.load()
     load_or_build(kb)
-    written = list(_cache_dir().glob("refindex-*.pickle"))
+    where = cache_dir()
+    assert where is not None
+    written = list(where.rglob("*"))
     assert written and all(p.is_relative_to(Path(os.environ["SMALLPRINT_TEST_SANDBOX"])) for p in written)
