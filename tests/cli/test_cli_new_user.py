@@ -174,7 +174,12 @@ def test_every_command_and_option_the_readme_shows_exists():
     for words in examples:
         name, *rest = words
         assert name in commands, f"README shows 'smallprint {name}', which does not exist"
-        known = {opt for p in commands[name].params for opt in (*p.opts, *p.secondary_opts)}
+        command = commands[name]
+        sub = getattr(command, "commands", None)
+        if sub is not None and rest and rest[0] in sub:  # a command group: its sub-command's options
+            command, rest = sub[rest[0]], rest[1:]
+            name = f"{name} {words[1]}"
+        known = {opt for p in command.params for opt in (*p.opts, *p.secondary_opts)}
         for w in rest:
             if w.startswith("-") and w not in ("-", "..."):
                 assert w in known, f"README shows 'smallprint {name} ... {w}', an unknown option"
