@@ -50,7 +50,9 @@ def main() -> None:
     try:
         sys.exit(run_app())
     except SmallprintError as e:
-        sys.stderr.write(f"smallprint: {user_message(e)}\n")
+        from smallprint.cli.common import one_line
+
+        sys.stderr.write(f"smallprint: {one_line(user_message(e))}\n")
         sys.exit(2)
     except KeyboardInterrupt:
         sys.stderr.write("smallprint: interrupted\n")
@@ -59,9 +61,9 @@ def main() -> None:
         sys.exit(0)
     except Exception as e:  # a bug: still one line; SMALLPRINT_DEBUG=1 shows the traceback
         from smallprint import settings
-        from smallprint.errors import user_message
+        from smallprint.cli.common import one_line
 
         if settings.current().debug:
             raise
-        sys.stderr.write(f"smallprint: {user_message(e)}\n")
+        sys.stderr.write(f"smallprint: {one_line(user_message(e))}\n")
         sys.exit(2)

@@ -198,7 +198,16 @@ def run_check(req: CheckRequest, kb: KnowledgeBase | None = None) -> CheckOutcom
     policy = _policy(req)
     fail_on = _gate_level(req, policy)
     notes: list[str] = []
-    if req.inventory is not None or not req.targets:
+    if policy is not None:
+        how = "given with --policy" if req.policy is not None else "found from the working directory"
+        notes.append(f"policy file {policy.path} applies ({how})")
+    # an inventory's entries carry their own profiles; this one is the default for entries without
+    inventory_run = req.inventory is not None or not req.targets
+    profile_notes: list[str] = []
+    profile = choose_profile(req, policy, None if inventory_run else fail_on, profile_notes)
+    notes.extend(_unknown_regions(profile))
+    notes.extend(profile_notes)
+    if inventory_run:
         path = req.inventory
         offline = req.offline
         if path is None:
@@ -206,15 +215,11 @@ def run_check(req: CheckRequest, kb: KnowledgeBase | None = None) -> CheckOutcom
             notes.append(
                 f"no targets given: checked the bundled example inventory ({DEFAULT_INVENTORY.name}) offline"
             )
-        if not Path(path).is_file():
-            raise InputError(f"{path}: inventory file not found")
-        # entries carry their own profiles; this one is only the default for entries without
-        outcome = _run_inventory(Path(path), req, choose_profile(req, policy, None, []), policy, kb, offline)
+        outcome = _run_inventory(Path(path), req, profile, policy, kb, offline)
         outcome.notes = notes
     else:
         from smallprint.pipeline.check import check_targets
 
-        profile = choose_profile(req, policy, fail_on, notes)
         results = check_targets(req.targets, offline=req.offline or None, kb=kb, openness=req.openness)
         if profile is not None:
             _judge(results, profile, policy, kb)
@@ -224,15 +229,32 @@ def run_check(req: CheckRequest, kb: KnowledgeBase | None = None) -> CheckOutcom
     else:
         outcome.exit_code = gate.exit_code(outcome.results, fail_on) if fail_on else 0
     if outcome.exit_code == gate.EXIT_FAIL and fail_on is not None:
-        outcome.notes.append(_gate_note(outcome.results, fail_on))
+        source = "--fail-on" if req.fail_on is not None or policy is None else f"fail_on of {policy.path}"
+        outcome.notes.append(_gate_note(outcome.results, fail_on, source))
     return outcome
 
 
-def _gate_note(results: list[CheckResult], fail_on: str) -> str:
-    """Why the build fails, in one line a CI log shows."""
+def _unknown_regions(profile: Any) -> list[str]:
+    """A warning for each region no licence clause can be matched against (`--region EY`):
+    a typo must not pass as a region where nothing is withheld."""
+    if profile is None:
+        return []
+    from smallprint.evaluators.policy import REGION_NAMES
+
+    known = {k.upper() for k in REGION_NAMES} | {n.lower() for names in REGION_NAMES.values() for n in names}
+    bad = [r for r in getattr(profile, "regions", ()) if r.upper() not in known and r.lower() not in known]
+    return [
+        f"warning: region {r!r} is not one smallprint knows (ISO codes such as EU, US, GB, CN, JP, or a "
+        "country name): licence clauses about it cannot be matched, so check its verdict by hand"
+        for r in bad
+    ]
+
+
+def _gate_note(results: list[CheckResult], fail_on: str, source: str = "--fail-on") -> str:
+    """Why the build fails, in one line a CI log shows (`source`: where the level was set)."""
     from smallprint.policy import gate
 
     hits = gate.failing(results, fail_on)
     shown = ", ".join(f"{h.target} ({h.verdict})" for h in hits[:5])
     more = f" and {len(hits) - 5} more" if len(hits) > 5 else ""
-    return f"gate: {len(hits)} result(s) reached --fail-on {fail_on}: {shown}{more}"
+    return f"gate: {len(hits)} result(s) reached {source} {fail_on}: {shown}{more}"

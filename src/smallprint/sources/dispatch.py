@@ -20,9 +20,16 @@ from smallprint.kb import KnowledgeBase, default_kb
 from smallprint.model import Finding, ModelFacts
 from smallprint.sources.card import read_card
 from smallprint.sources.card_facts import HUB_ID, apply_card
-from smallprint.sources.folder import MAX_MODELS, find_model_folders, is_model_folder, read_folder
+from smallprint.sources.folder import (
+    MAX_MODELS,
+    collection_members,
+    find_model_folders,
+    is_model_folder,
+    read_folder,
+)
 from smallprint.sources.gguf_header import read_gguf_header
 from smallprint.sources.hub import read_hub
+from smallprint.sources.paths import exists, is_dir, is_file, why_not_readable
 from smallprint.sources.safetensors_header import read_safetensors_header
 from smallprint.sources.weights import apply_gguf, apply_safetensors
 
@@ -96,7 +103,7 @@ def _api_model(target: str, kb: KnowledgeBase) -> str | None:
 
 
 def _is_api_model(target: str, ctx: ReadContext) -> bool:
-    return not Path(target).exists() and _api_model(target, ctx.kb) is not None
+    return not exists(Path(target)) and _api_model(target, ctx.kb) is not None
 
 
 def _read_api_model(target: str, ctx: ReadContext) -> list[ModelFacts]:
@@ -121,7 +128,7 @@ def _ollama_table() -> dict[str, dict[str, str]]:
 
 def ollama_model(target: str, kb: KnowledgeBase) -> str | None:
     """The catalog model an Ollama library name packages (`llama3.1:8b`), from kb/ollama.yaml."""
-    if Path(target).exists() or "/" in target.removeprefix("ollama://").removeprefix("library/"):
+    if exists(Path(target)) or "/" in target.removeprefix("ollama://").removeprefix("library/"):
         return None
     m = _OLLAMA_TAG.match(target.strip())
     if not m:
@@ -156,7 +163,7 @@ def _path(target: str) -> Path:
 
 
 def _is_dir(target: str, ctx: ReadContext) -> bool:
-    return _path(target).is_dir()
+    return is_dir(_path(target))
 
 
 def _is_bom(target: str, ctx: ReadContext) -> bool:
@@ -174,7 +181,7 @@ def _read_bom(target: str, ctx: ReadContext) -> list[ModelFacts]:
 def _suffix(*suffixes: str) -> Callable[[str, ReadContext], bool]:
     def matches(target: str, ctx: ReadContext) -> bool:
         p = _path(target)
-        return p.suffix.lower() in suffixes and p.is_file()
+        return p.suffix.lower() in suffixes and is_file(p)
 
     return matches
 
@@ -200,7 +207,7 @@ def _read_card(target: str, ctx: ReadContext) -> list[ModelFacts]:
 
 
 def _is_other_file(target: str, ctx: ReadContext) -> bool:
-    return _path(target).is_file()
+    return is_file(_path(target))
 
 
 def _not_a_model_file(target: str, ctx: ReadContext) -> list[ModelFacts]:
@@ -216,7 +223,7 @@ def _looks_like_hub_id(target: str) -> bool:
 
 
 def _is_hub(target: str, ctx: ReadContext) -> bool:
-    return _looks_like_hub_id(target) and not _path(target).exists()
+    return _looks_like_hub_id(target) and not exists(_path(target))
 
 
 def _read_hub(target: str, ctx: ReadContext) -> list[ModelFacts]:
@@ -232,7 +239,10 @@ def _read_hub(target: str, ctx: ReadContext) -> list[ModelFacts]:
 
 
 def _nothing_matches(target: str, ctx: ReadContext) -> list[ModelFacts]:
-    raise InputError(f"{target}: no such file or directory, and not a Hub model id (org/name)")
+    why = why_not_readable(_path(target))
+    if why == "no such file or directory":
+        raise InputError(f"{target}: no such file or directory, and not a Hub model id (org/name)")
+    raise InputError(f"{target}: {why}")
 
 
 ROUTES: tuple[Route, ...] = (
@@ -278,7 +288,10 @@ def read_file(path: Path, target: str) -> ModelFacts:
 def expand_target(target: str, *, limit: int = MAX_MODELS) -> list[str]:
     """A directory of many models becomes one target per model folder; others stay as they are."""
     path = Path(target).expanduser()
-    if not path.is_dir() or is_model_folder(path):
+    if not is_dir(path):
         return [target]
+    if is_model_folder(path):
+        members = collection_members(path)  # a folder of models with a README or loose .gguf of its own
+        return [str(p) for p in members[:limit]] if members else [target]
     found = find_model_folders(path, limit=limit)
     return [str(p) for p in found] or [target]
