@@ -323,6 +323,9 @@ def check_cmd(
     field_of_use: Annotated[list[str] | None, typer.Option("--field", help="field of use (medical, military, legal, ...); repeatable")] = None,
     deployment: Annotated[list[str] | None, typer.Option("--deployment", help="internal, saas, on-prem or distribution; repeatable")] = None,
     derivative_name: Annotated[str | None, typer.Option("--derivative-name", help="the name you will give a derivative model")] = None,
+    decisions: Annotated[str | None, typer.Option(
+        "--decisions", help="review decisions from a `smallprint serve` URL ($SMALLPRINT_TOKEN) or its database: "
+        "approved exceptions waive the gate like the policy file's")] = None,
 ) -> None:
     """Check models: the licence that binds them, lineage, openness, findings and (with a
     profile) whether your use is allowed."""
@@ -336,6 +339,7 @@ def check_cmd(
         inventory=inventory,
         policy=policy,
         fail_on=fail_on,
+        decisions=decisions,
         overrides={
             k: v
             for k, v in {
@@ -478,6 +482,15 @@ def scan_code_cmd(
     con.print(t)
     for r in report.unresolved:
         con.print(f"unresolved: {r.location}: {r.expression}")
+
+
+def _register_server() -> None:
+    from smallprint.server.cli_commands import register
+
+    register(app)
+
+
+_register_server()
 
 
 def _usage_error_line(e: Any) -> str:
