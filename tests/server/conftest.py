@@ -46,6 +46,7 @@ class World:
     db: str
     data_dir: Path
     tokens: dict[str, str] = field(default_factory=dict)
+    sessions: dict[str, tuple[TestClient, str]] = field(default_factory=dict)
 
     def client(self, role: str | None = None) -> TestClient:
         c = TestClient(self.app)
@@ -54,12 +55,16 @@ class World:
         return c
 
     def browser_client(self, role: str) -> tuple[TestClient, str]:
-        """A client logged in through the login form (session cookie) and its CSRF token."""
+        """A client logged in through the login form (session cookie) and its CSRF token
+        (one login per role and store: argon2 is slow on purpose)."""
+        if role in self.sessions:
+            return self.sessions[role]
         c = TestClient(self.app)
         tok = CSRF_RE.search(c.get("/login").text).group(1)  # type: ignore[union-attr]
         r = c.post("/login", data={"username": role, "password": PASSWORD, "csrf_token": tok}, follow_redirects=False)
         assert r.status_code == 303, r.text
         tok = CSRF_RE.search(c.get("/account").text).group(1)  # type: ignore[union-attr]
+        self.sessions[role] = (c, tok)
         return c, tok
 
 
@@ -89,21 +94,20 @@ def make_world(db: str | None, data_dir: Path) -> World:
     return w
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
+@pytest.fixture(scope="session", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
 def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    data_dir = tmp_path_factory.mktemp("data")
+    """The app on the embedded SQLite store, then on a real PostgreSQL server."""
     if request.param == "sqlite":
-        db = None  # the embedded store in the data folder
-    else:
-        if not HAVE_PG_FIXTURES:
-            pytest.skip("PostgreSQL fixtures (tests/dbfixtures.py) not available")
-        db = _pg_database(request.getfixturevalue("pg_server"))
-    w = make_world(db, data_dir)
+        yield request.getfixturevalue("sqlite_world")
+        return
+    if not HAVE_PG_FIXTURES:
+        pytest.skip("PostgreSQL fixtures (tests/dbfixtures.py) not available")
+    w = make_world(_pg_database(request.getfixturevalue("pg_server")), tmp_path_factory.mktemp("data"))
     yield w
     w.app.state.engine.dispose()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def sqlite_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     w = make_world(None, tmp_path_factory.mktemp("data"))
     yield w
@@ -122,7 +126,7 @@ class Live:
     world: World
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def live(sqlite_world: World) -> Iterator[Live]:
     """The same app served by uvicorn on loopback, as `smallprint serve` runs it."""
     import uvicorn
