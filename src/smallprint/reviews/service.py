@@ -218,7 +218,7 @@ def record_check(engine: Engine, result: CheckResult, report_html: str, actor: s
         rid = conn.execute(reviews.insert().values(
             model_id=model, revision=rev, text_hash=th, profile=prof, licenses=lic, state="to-review",
             reason="", public_note="", private_comment="", duties=_duties_of(result), created_at=at,
-            reopened_because="")).inserted_primary_key[0]
+            reopened_because="")).inserted_primary_key[0]  # type: ignore[index]
         new = conn.execute(select(reviews).where(reviews.c.id == rid)).mappings().one()
         audit.append(conn, actor, "review-opened", "review", str(rid), None, _audit_view(new), at)
         return {"review": review_dict(new, False), "reused": False}

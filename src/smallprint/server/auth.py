@@ -65,7 +65,7 @@ def create_user(engine: Engine, username: str, password: str, role: str, actor: 
         at = audit.now()
         uid = int(conn.execute(users.insert().values(
             username=username, password_hash=pw_hash, role=role, active=True, created_at=at,
-        )).inserted_primary_key[0])
+        )).inserted_primary_key[0])  # type: ignore[index]
         audit.append(conn, actor, "user-created", "user", username, None, {"username": username, "role": role}, at)
         return uid
 

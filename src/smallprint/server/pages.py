@@ -6,10 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
-
-from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -17,7 +15,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from smallprint.errors import InputError, SmallprintError
 from smallprint.reviews import audit
 from smallprint.reviews.schema import ROLES
-from smallprint.reviews.service import STATE_ROLE, STATES, Decision, bulk_decide, decide, decisions_of, set_duty
+from smallprint.reviews.service import (
+    STATE_ROLE,
+    STATES,
+    Decision,
+    bulk_decide,
+    decide,
+    decisions_of,
+    set_duty,
+)
 from smallprint.server import auth, data, pipeline
 from smallprint.server.auth import User
 from smallprint.server.uploads import UploadRefused, discard, extract, is_archive, read_form
@@ -119,7 +125,7 @@ async def decision_form(request: Request, review_id: int) -> Response:
     f = await form_of(request)
     d = _decision(f)
     decide(request.app.state.engine, review_id, d, user.username, user.role)
-    return RedirectResponse(f.get("back") if (f.get("back") or "").startswith("/models/") else "/reviews", 303)
+    return RedirectResponse(_back(f), 303)
 
 
 @router.post("/reviews/{review_id}/duties/{index}")
@@ -127,7 +133,13 @@ async def duty_form(request: Request, review_id: int, index: int) -> Response:
     user = auth.require(request, "reviewer")
     f = await form_of(request)
     set_duty(request.app.state.engine, review_id, index, f.get("done") == "1", user.username, user.role)
-    return RedirectResponse(f.get("back") if (f.get("back") or "").startswith("/models/") else "/reviews", 303)
+    return RedirectResponse(_back(f), 303)
+
+
+def _back(f: dict[str, str]) -> str:
+    """Where a form returns to: a model page of this site, else the review list."""
+    back = f.get("back") or ""
+    return back if back.startswith("/models/") and "//" not in back else "/reviews"
 
 
 def _decision(f: dict[str, str]) -> Decision:

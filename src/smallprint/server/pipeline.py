@@ -57,7 +57,8 @@ def explain(license_id: str, kb: KnowledgeBase) -> dict[str, Any]:
 def diff(a: str, b: str, kb: KnowledgeBase) -> dict[str, Any]:
     """A licence diff between two known licences (ids only: the server never opens a path
     a visitor names)."""
-    from smallprint.api import diff as diff_licences, resolve_license_id
+    from smallprint.api import diff as diff_licences
+    from smallprint.api import resolve_license_id
 
     ra, rb = resolve_license_id(a, kb), resolve_license_id(b, kb)
     return diff_licences(ra.id, rb.id, kb).to_dict()
