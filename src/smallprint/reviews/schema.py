@@ -133,6 +133,7 @@ audit_log = Table(
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
 )
+Index("ix_sp_audit_object", audit_log.c.object_type, audit_log.c.object_id)
 
 # Append-only: the database itself refuses to change or delete an audit entry.
 SQLITE_GUARDS = (

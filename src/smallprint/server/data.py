@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from pathlib import Path
 from typing import Any
@@ -56,8 +57,12 @@ def search(engine: Engine, kb: KnowledgeBase, q: str, limit: int = 50) -> dict[s
     return {"catalog": catalog, "checked": checked}
 
 
-def checked_rows(engine: Engine, model_id: str, profile: str | None = None) -> list[dict[str, Any]]:
-    stmt = select(checked_models).where(checked_models.c.model_id == model_id)
+def checked_rows(engine: Engine, model_id: str, profile: str | None = None,
+                 with_result: bool = True) -> list[dict[str, Any]]:
+    """A model's stored checks, newest first; without the result document when a page only
+    shows the rendered report (decoding it is most of a page's cost)."""
+    cols = [c for c in checked_models.c if with_result or c.name != "result"]
+    stmt = select(*cols).where(checked_models.c.model_id == model_id)
     if profile:
         stmt = stmt.where(checked_models.c.profile == profile)
     with engine.connect() as conn:
@@ -101,16 +106,17 @@ def typed_target(target: str, kb: KnowledgeBase) -> str:
     return target
 
 
-def model_view(request: Request, model_id: str, profile: str | None, user: User) -> dict[str, Any]:
+def model_view(request: Request, model_id: str, profile: str | None, user: User,
+               with_result: bool = True) -> dict[str, Any]:
     """Everything the model page and `GET /api/v1/models/{id}` show for one model.
 
     A catalogued model that was never checked is checked now (offline, from the catalog)
     under the profile, so every catalogued model has a page."""
     engine, kb = request.app.state.engine, request.app.state.kb
     prof = profile or DEFAULT_PROFILE
-    rows = checked_rows(engine, model_id, pipeline.check_profile_name(prof))
+    rows = checked_rows(engine, model_id, pipeline.check_profile_name(prof), with_result)
     if not rows:
-        rows = checked_rows(engine, model_id)
+        rows = checked_rows(engine, model_id, None, with_result)
     if not rows:
         entry = kb.model(model_id)
         if entry is None:
@@ -118,7 +124,7 @@ def model_view(request: Request, model_id: str, profile: str | None, user: User)
 
             raise NotFound(f"{model_id}: not checked yet and not in the catalog")
         check_and_record(request, entry.id, prof, user)
-        rows = checked_rows(engine, entry.id)
+        rows = checked_rows(engine, entry.id, None, with_result)
     private = user.can("reviewer")
     with engine.connect() as conn:
         revs = [review_dict(r, private) for r in conn.execute(
@@ -128,14 +134,22 @@ def model_view(request: Request, model_id: str, profile: str | None, user: User)
             "history": watch_history(engine, rows[0]["model_id"])}
 
 
-def watch_history(engine: Engine, model_id: str) -> list[dict[str, Any]]:
-    """The watch's snapshots of a model, newest first (empty when the store has none)."""
+@functools.lru_cache(maxsize=1)
+def _history_reader() -> Any:
     try:
         from smallprint.store import history_of  # type: ignore[attr-defined]
     except ImportError:
+        return None
+    return history_of
+
+
+def watch_history(engine: Engine, model_id: str) -> list[dict[str, Any]]:
+    """The watch's snapshots of a model, newest first (empty when the store has none)."""
+    reader = _history_reader()
+    if reader is None:
         return []
     try:
-        return list(history_of(engine, model_id))
+        return list(reader(engine, model_id))
     except Exception:  # an older store without snapshots must not break the model page
         return []
 

@@ -102,7 +102,7 @@ def search_page(request: Request, q: str = "") -> HTMLResponse:
 @router.get("/models/{model_id:path}")
 def model_page(request: Request, model_id: str, profile: str | None = None) -> HTMLResponse:
     user = auth.require(request)
-    view = data.model_view(request, model_id, profile, user)
+    view = data.model_view(request, model_id, profile, user, with_result=False)
     rows = view["checked"]
     current = next((r for r in rows if r["profile"] == (profile or data.DEFAULT_PROFILE)), rows[0])
     history = {rv["id"]: decisions_of(request.app.state.engine, rv["id"], user.can("reviewer"))

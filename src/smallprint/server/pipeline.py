@@ -7,6 +7,7 @@ result. Nothing here re-implements a step.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,9 +66,14 @@ def diff(a: str, b: str, kb: KnowledgeBase) -> dict[str, Any]:
 
 
 def presets() -> list[str]:
+    return list(_presets())
+
+
+@functools.lru_cache(maxsize=1)
+def _presets() -> tuple[str, ...]:
     from smallprint.profiles import preset_names
 
-    return preset_names()
+    return tuple(preset_names())
 
 
 def identify_text(text: str, name: str, kb: KnowledgeBase) -> dict[str, Any]:
@@ -82,8 +88,10 @@ def inventory_results(path: Path, opts: CheckOptions, kb: KnowledgeBase) -> list
     return run_check(CheckRequest(inventory=path, offline=opts.offline, policy=opts.policy), kb=kb).results
 
 
+@functools.lru_cache(maxsize=64)
 def check_profile_name(preset: str) -> str:
-    """The profile name a verdict under `preset` carries (what reviews are keyed by)."""
+    """The profile name a verdict under `preset` carries (what reviews are keyed by);
+    memoised: the bundled presets do not change while the server runs."""
     from smallprint.profiles import resolve_profile
 
     return str(resolve_profile(preset).name)
