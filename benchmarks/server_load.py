@@ -44,14 +44,14 @@ def seed(db_spec: str, n_models: int, n_audit: int, n_real: int) -> tuple[list[s
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from smallprint.kb import default_kb
     from smallprint.reviews import audit
-    from smallprint.reviews.db import make_engine
-    from smallprint.reviews.schema import audit_log, checked_models, create_schema, reviews
+    from smallprint.reviews.schema import audit_log, checked_models, reviews
     from smallprint.server import pipeline
     from smallprint.server.auth import User, create_token, create_user
     from smallprint.reviews.service import licence_text_hash
 
-    engine = make_engine(db_spec)
-    create_schema(engine)
+    from smallprint.store import open_store
+
+    engine = open_store(db_spec).engine
     kb = default_kb()
     t0 = time.perf_counter()
     real = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import World
+from review_app import World
 
 MODEL = "meta-llama/Llama-3.1-8B-Instruct"
 

@@ -13,7 +13,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from conftest import PASSWORD, Live
+from review_app import PASSWORD, Live
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.slow

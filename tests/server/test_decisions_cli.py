@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import Live, World
+from review_app import Live, World
 
 MODEL = "meta-llama/Llama-3.3-70B-Instruct"
 
@@ -96,11 +96,11 @@ def test_check_decisions_from_a_running_server(live: Live, tmp_path: Path) -> No
     assert ok.exit_code == 0, ok.output
     assert json.loads(out.read_text())["results"][0]["verdict"]["waived"] is True
     missing = _cli("check", "openai/gpt-4o", "--offline", "--decisions", str(tmp_path / "nope.db"))
-    assert missing.exit_code == 2 and "no such database file" in missing.output
+    assert missing.exit_code == 2 and "no store at" in missing.output and missing.output.count("\n") == 1
 
 
 def test_audit_trail_verify_detects_tampering(tmp_path: Path) -> None:
-    from conftest import make_world
+    from review_app import make_world
     from sqlalchemy import text
 
     w = make_world(None, tmp_path / "data")
@@ -133,4 +133,4 @@ def test_serve_create_admin_from_the_environment(tmp_path: Path) -> None:
 @pytest.mark.parametrize("bad", ["postgresql://nobody@127.0.0.1:1/none"])
 def test_decisions_from_a_database_that_is_down_is_one_line(bad: str) -> None:
     r = _cli("check", "openai/gpt-4o", "--offline", "--decisions", bad)
-    assert r.exit_code == 2 and "cannot read the database" in r.output and "Traceback" not in r.output
+    assert r.exit_code == 2 and r.output.count("\n") == 1 and "Traceback" not in r.output

@@ -7,8 +7,8 @@ does not run under pytest 9); a few examples each keep the run within the time b
 from __future__ import annotations
 
 import pytest
-from conftest import World
 from hypothesis import HealthCheck, given, settings
+from review_app import World
 
 schemathesis = pytest.importorskip("schemathesis")
 

@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import World
+from review_app import World
 
 MODEL = "meta-llama/Llama-3.1-8B-Instruct"
 PAYLOADS = [

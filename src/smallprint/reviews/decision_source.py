@@ -47,21 +47,20 @@ def _from_db(spec: str) -> list[dict[str, Any]]:
         from sqlalchemy import inspect
         from sqlalchemy.exc import SQLAlchemyError
 
-        from smallprint.reviews.db import make_engine
         from smallprint.reviews.schema import reviews
         from smallprint.reviews.service import approved_exceptions
+        from smallprint.store import open_store
     except ImportError:
-        raise InputError("--decisions DB needs SQLAlchemy (pip install 'smallprint[server]')") from None
+        raise InputError("--decisions DB needs the store (pip install 'smallprint[store]')") from None
+    store = open_store(spec, create=False, migrate=False)  # read only: never creates or upgrades
     try:
-        engine = make_engine(spec, must_exist=True)
-        try:
-            if not inspect(engine).has_table(reviews.name):
-                raise InputError(f"--decisions {spec}: this database holds no reviews")
-            return approved_exceptions(engine)
-        finally:
-            engine.dispose()
+        if not inspect(store.engine).has_table(reviews.name):
+            raise InputError(f"--decisions {_label(spec)}: this store holds no reviews")
+        return approved_exceptions(store.engine)
     except SQLAlchemyError as e:
-        raise InputError(f"--decisions {spec}: cannot read the database ({type(e).__name__})") from None
+        raise InputError(f"--decisions {_label(spec)}: cannot read the store ({type(e).__name__})") from None
+    finally:
+        store.close()
 
 
 def load_exceptions(spec: str) -> list[dict[str, Any]]:

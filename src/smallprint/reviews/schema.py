@@ -1,8 +1,8 @@
 """The review tables: users, API tokens, checked models, reviews, decisions, the audit trail.
 
-SQLAlchemy Core tables, created in the store by this package's Alembic revision
-(store/migrations/versions/*_reviews.py). `create_schema` exists for a bare engine
-(a test database without the store) and creates the same tables and guards.
+SQLAlchemy Core tables on the store's `Base.metadata` (one schema, one naming convention),
+created by the store's Alembic revision `0003_reviews` (store/migrations/versions), which
+builds exactly these tables, indexes and the audit trail's append-only triggers.
 """
 
 from __future__ import annotations
@@ -12,19 +12,18 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.engine import Engine
 
-metadata = MetaData()
+from smallprint.store.models import Base, UTCDateTime
+
+metadata = Base.metadata
 
 ROLES = ("viewer", "reviewer", "approver", "admin")
 
@@ -36,7 +35,7 @@ users = Table(
     Column("password_hash", String(255), nullable=False),
     Column("role", String(20), nullable=False),
     Column("active", Boolean, nullable=False, default=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
 )
 
 api_tokens = Table(
@@ -46,7 +45,7 @@ api_tokens = Table(
     Column("user_id", Integer, ForeignKey("sp_users.id"), nullable=False),
     Column("name", String(120), nullable=False),
     Column("token_hash", String(64), nullable=False, unique=True),  # sha256 of the secret
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
     Column("revoked", Boolean, nullable=False, default=False),
 )
 
@@ -62,7 +61,7 @@ checked_models = Table(
     Column("verdict", String(40), nullable=True),
     Column("result", JSON, nullable=False),  # smallprint/check/1 result
     Column("report_html", Text, nullable=False),  # the HTML reporter's body for this result
-    Column("checked_at", DateTime(timezone=True), nullable=False),
+    Column("checked_at", UTCDateTime, nullable=False),
     Column("checked_by", String(120), nullable=False),
     UniqueConstraint("model_id", "revision", "profile", name="uq_sp_checked_model"),
 )
@@ -84,8 +83,8 @@ reviews = Table(
     Column("duties", JSON, nullable=False),  # [{"duty": str, "done": bool}]
     Column("expires", Date, nullable=True),
     Column("reviewer", String(120), nullable=True),
-    Column("decided_at", DateTime(timezone=True), nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("decided_at", UTCDateTime, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
     Column("reopened_because", Text, nullable=False, default=""),
     UniqueConstraint("model_id", "revision", "text_hash", "profile", name="uq_sp_review_key"),
 )
@@ -104,7 +103,7 @@ decisions = Table(
     Column("duties", JSON, nullable=False),
     Column("expires", Date, nullable=True),
     Column("reviewer", String(120), nullable=False),
-    Column("decided_at", DateTime(timezone=True), nullable=False),
+    Column("decided_at", UTCDateTime, nullable=False),
 )
 Index("ix_sp_decisions_review", decisions.c.review_id)
 
@@ -116,14 +115,14 @@ inventories = Table(
     Column("text", Text, nullable=False),
     Column("results", JSON, nullable=False),  # [{"product", "model", "profile", "verdict", "licenses"}]
     Column("uploaded_by", String(120), nullable=False),
-    Column("uploaded_at", DateTime(timezone=True), nullable=False),
+    Column("uploaded_at", UTCDateTime, nullable=False),
 )
 
 audit_log = Table(
     "sp_audit_log",
     metadata,
     Column("seq", Integer, primary_key=True, autoincrement=False),  # 1, 2, 3 ... no gaps
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
     Column("actor", String(120), nullable=False),
     Column("action", String(60), nullable=False),
     Column("object_type", String(40), nullable=False),
@@ -135,31 +134,7 @@ audit_log = Table(
 )
 Index("ix_sp_audit_object", audit_log.c.object_type, audit_log.c.object_id)
 
-# Append-only: the database itself refuses to change or delete an audit entry.
-SQLITE_GUARDS = (
-    "CREATE TRIGGER IF NOT EXISTS sp_audit_no_update BEFORE UPDATE ON sp_audit_log "
-    "BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END",
-    "CREATE TRIGGER IF NOT EXISTS sp_audit_no_delete BEFORE DELETE ON sp_audit_log "
-    "BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END",
-)
-POSTGRES_GUARDS = (
-    "CREATE OR REPLACE FUNCTION sp_audit_append_only() RETURNS trigger AS $$ "
-    "BEGIN RAISE EXCEPTION 'the audit trail is append-only'; END; $$ LANGUAGE plpgsql",
-    "DROP TRIGGER IF EXISTS sp_audit_no_change ON sp_audit_log",
-    "CREATE TRIGGER sp_audit_no_change BEFORE UPDATE OR DELETE ON sp_audit_log "
-    "FOR EACH ROW EXECUTE FUNCTION sp_audit_append_only()",
-)
+# Append-only: the database itself refuses UPDATE and DELETE on sp_audit_log (triggers created
+# by the 0003_reviews migration).
 
-
-def guards_for(dialect: str) -> tuple[str, ...]:
-    return POSTGRES_GUARDS if dialect == "postgresql" else SQLITE_GUARDS
-
-
-def create_schema(engine: Engine) -> None:
-    """Create the review tables and the append-only guards on a bare engine (idempotent)."""
-    from sqlalchemy import text
-
-    metadata.create_all(engine)
-    with engine.begin() as conn:
-        for stmt in guards_for(engine.dialect.name):
-            conn.execute(text(stmt))
+REVIEW_TABLES = (users, api_tokens, checked_models, reviews, decisions, inventories, audit_log)

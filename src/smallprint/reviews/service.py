@@ -63,9 +63,12 @@ def write(engine: Engine, fn: Callable[[Connection], _T], attempts: int = 8) -> 
     One lock per engine serialises writers inside this process (SQLite allows one writer);
     across processes the audit sequence key and PostgreSQL's advisory lock do it."""
     lock = _LOCKS.setdefault(engine, threading.Lock())
+    # SQLite: take the write lock at BEGIN (the store's BEGIN IMMEDIATE option), so a
+    # read-then-write transaction never fails half-way on a writer in another process
+    eng = engine.execution_options(smallprint_immediate=True) if engine.dialect.name == "sqlite" else engine
     for i in range(attempts):
         try:
-            with lock, engine.begin() as conn:
+            with lock, eng.begin() as conn:
                 return fn(conn)
         except (IntegrityError, OperationalError) as e:
             transient = isinstance(e, IntegrityError) and "sp_audit_log" in str(e) or "locked" in str(e)
@@ -364,13 +367,16 @@ def reopen(engine: Engine, model_id: str, because: str, actor: str = "watch") ->
     return write(engine, tx)
 
 
-WATCH_CHANGE_KINDS = ("license", "licence", "terms", "base", "base_models", "license_text")
+# the watch's change codes (smallprint.watch.changes) that put a decision in question, and
+# plain words for other callers; gating, verdict-only and revision-only moves do not reopen
+REOPEN_CHANGES = frozenset({"license-changed", "term-changed", "base-moved", "lineage-changed",
+                            "license", "licence", "terms", "base"})
 
 
 def on_watch_change(engine: Engine, model_id: str, changed: Sequence[str], detail: str = "") -> list[int]:
     """What the watch calls after recording a snapshot: reopen the model's reviews when the
     licence, its terms or the base model changed (other changes leave decisions alone)."""
-    relevant = [c for c in changed if any(k in c.lower() for k in WATCH_CHANGE_KINDS)]
+    relevant = list(dict.fromkeys(c for c in changed if c.lower() in REOPEN_CHANGES))
     if not relevant:
         return []
     because = f"the watch found a change of {', '.join(relevant)}" + (f": {detail}" if detail else "")

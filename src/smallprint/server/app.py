@@ -56,15 +56,12 @@ class SecurityHeaders:
 
 
 def open_engine(config: ServerConfig) -> Engine:
-    """The store the reviews live in, with the review tables in place."""
-    from smallprint.reviews.db import make_engine
-    from smallprint.reviews.schema import create_schema
+    """The store (created and upgraded to head, which holds the review tables)."""
+    from smallprint.store import open_store
 
     if config.db is None:
         config.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(config.db_spec())
-    create_schema(engine)
-    return engine
+    return open_store(config.db_spec()).engine
 
 
 def create_app(config: ServerConfig, engine: Engine | None = None) -> FastAPI:

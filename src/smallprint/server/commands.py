@@ -84,13 +84,14 @@ def _redact(url: str) -> str:
 def _engine(db: str | None, data: Path | None):  # type: ignore[no-untyped-def]
     from sqlalchemy import inspect
 
-    from smallprint.reviews.db import make_engine
     from smallprint.reviews.schema import audit_log
+    from smallprint.store import open_store
 
     cfg = config_for(db, data)
-    engine = make_engine(cfg.db_spec(), must_exist=True)
+    engine = open_store(cfg.db_spec(), create=False, migrate=False).engine  # read only
     if not inspect(engine).has_table(audit_log.name):
-        raise InputError(f"{_redact(cfg.db_spec())}: no audit trail in this database")
+        engine.dispose()
+        raise InputError(f"{_redact(cfg.db_spec())}: no audit trail in this store")
     return engine
 
 

@@ -33,7 +33,9 @@ class ServerConfig:
     session_hours: int = 12
 
     def db_spec(self) -> str:
-        return self.db or str(self.data_dir / "smallprint.db")
+        """--db, else $SMALLPRINT_DB, else the store file in the data folder (the store's
+        default location when no data folder is given)."""
+        return self.db or os.environ.get("SMALLPRINT_DB") or str(self.data_dir / "smallprint.db")
 
     def key(self) -> str:
         """The cookie-signing key: given, `$SMALLPRINT_SECRET_KEY`, or one kept in the data

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from pathlib import Path
 from typing import Any
@@ -134,24 +133,16 @@ def model_view(request: Request, model_id: str, profile: str | None, user: User,
             "history": watch_history(engine, rows[0]["model_id"])}
 
 
-@functools.lru_cache(maxsize=1)
-def _history_reader() -> Any:
-    try:
-        from smallprint.store import history_of  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return history_of
+def watch_history(engine: Engine, model_id: str, limit: int = 50) -> list[dict[str, Any]]:
+    """The watch's snapshots of a model, newest first, read from the store's `snapshots`
+    (empty when the model is not watched)."""
+    from smallprint.store.models import Snapshot
 
-
-def watch_history(engine: Engine, model_id: str) -> list[dict[str, Any]]:
-    """The watch's snapshots of a model, newest first (empty when the store has none)."""
-    reader = _history_reader()
-    if reader is None:
-        return []
-    try:
-        return list(reader(engine, model_id))
-    except Exception:  # an older store without snapshots must not break the model page
-        return []
+    stmt = (select(Snapshot.taken_at, Snapshot.revision, Snapshot.license_ids, Snapshot.status, Snapshot.error)
+            .where(Snapshot.target == model_id).order_by(Snapshot.id.desc()).limit(limit))
+    with engine.connect() as conn:
+        return [{"at": audit.stamp(r.taken_at), "revision": r.revision or "", "license": r.license_ids,
+                 "status": r.status, "change": r.error or ""} for r in conn.execute(stmt)]
 
 
 # -- portfolio -----------------------------------------------------------------------------

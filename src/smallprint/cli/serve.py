@@ -1,4 +1,4 @@
-"""The Typer commands `serve` and `audit-trail` (flags only; the work is in server.commands)."""
+"""`serve` and `audit-trail`: the review app (flags only; the work is in smallprint.server.commands)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from typing import Annotated
 
 import typer
 
-from smallprint.server.config import DEFAULT_MAX_UPLOAD
+from smallprint.cli.common import app
+
+DEFAULT_MAX_UPLOAD_MB = 50  # smallprint.server.config.DEFAULT_MAX_UPLOAD, without importing the server
 
 DbOpt = Annotated[str | None, typer.Option(
     "--db", help="postgresql://user@host/db for a team, or an SQLite file (default: the embedded store in the data folder)")]
@@ -18,6 +20,7 @@ DataOpt = Annotated[Path | None, typer.Option(
 audit_app = typer.Typer(help="The review audit trail: verify its hash chain, export it.", no_args_is_help=True)
 
 
+@app.command("serve")
 def serve_cmd(
     host: Annotated[str, typer.Option("--host", help="address to listen on (default: loopback only)")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="port")] = 8765,
@@ -25,7 +28,7 @@ def serve_cmd(
     data: DataOpt = None,
     offline: Annotated[bool, typer.Option("--offline", help="never call the Hub: cache and bundled catalog only")] = False,
     policy: Annotated[Path | None, typer.Option("--policy", help="organisation policy file for every check")] = None,
-    max_upload_mb: Annotated[int, typer.Option("--max-upload-mb", help="largest upload accepted, in MiB")] = DEFAULT_MAX_UPLOAD // (1024 * 1024),
+    max_upload_mb: Annotated[int, typer.Option("--max-upload-mb", help="largest upload accepted, in MiB")] = DEFAULT_MAX_UPLOAD_MB,
     secure_cookies: Annotated[bool, typer.Option("--secure-cookies", help="mark session cookies Secure (serve behind HTTPS)")] = False,
     create_admin: Annotated[bool, typer.Option(
         "--create-admin", help="create the first admin (name: $SMALLPRINT_ADMIN or 'admin'; password: "
@@ -71,6 +74,4 @@ def export_cmd(
         output.write_text(text, encoding="utf-8")
 
 
-def register(app: typer.Typer) -> None:
-    app.command("serve")(serve_cmd)
-    app.add_typer(audit_app, name="audit-trail")
+app.add_typer(audit_app, name="audit-trail")
