@@ -53,7 +53,10 @@ def artifacts(tmp_path: Path) -> Path:
 
 def test_search_model_decide_audit_export(live: Live, artifacts: Path) -> None:
     if not CHROMIUM.exists():
-        pytest.fail("Debian chromium is required at /usr/bin/chromium (apt-get install chromium; .ci/run installs it)")
+        message = "Debian chromium is required at /usr/bin/chromium (apt-get install chromium; .ci/run installs it)"
+        if os.environ.get("CI"):
+            pytest.fail(message)  # never skipped in CI
+        pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
     model = "meta-llama/Llama-3.2-3B-Instruct"
