@@ -49,7 +49,7 @@ def _grant_exception(w: World, model: str, profile: str, days: int) -> int:
 
 
 def test_an_approved_exception_waives_the_gate_like_a_policy_exception(sqlite_world: World) -> None:
-    from smallprint.workflow import CheckRequest, run_check
+    from smallprint.pipeline.run import CheckRequest, run_check
 
     req = CheckRequest(targets=["openai/gpt-4o"], offline=True, preset="distill-own-model", fail_on="needs-agreement")
     plain = run_check(req)
@@ -67,9 +67,9 @@ def test_an_approved_exception_waives_the_gate_like_a_policy_exception(sqlite_wo
 
 
 def test_expired_and_stale_exceptions_do_not_apply() -> None:
-    from smallprint.check import check_targets
-    from smallprint.policyfile import judge_results
-    from smallprint.profiles import resolve_profile
+    from smallprint.pipeline.check import check_targets
+    from smallprint.policy.file import judge_results
+    from smallprint.policy.profiles import resolve_profile
     from smallprint.reviews import apply_decisions, licence_text_hash
 
     results = check_targets(["openai/gpt-4o"], offline=True)

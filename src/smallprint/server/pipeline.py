@@ -24,7 +24,7 @@ class CheckOptions:
 
 def check(target: str, profile: str | None, opts: CheckOptions, kb: KnowledgeBase) -> list[CheckResult]:
     """Check one target (a Hub id, a catalogued name, or an uploaded file/folder) under a profile."""
-    from smallprint.workflow import CheckRequest, run_check
+    from smallprint.pipeline.run import CheckRequest, run_check
 
     req = CheckRequest(targets=[target], offline=opts.offline, preset=profile or "commercial-saas",
                        policy=opts.policy)
@@ -71,7 +71,7 @@ def presets() -> list[str]:
 
 @functools.lru_cache(maxsize=1)
 def _presets() -> tuple[str, ...]:
-    from smallprint.profiles import preset_names
+    from smallprint.policy.profiles import preset_names
 
     return tuple(preset_names())
 
@@ -83,7 +83,7 @@ def identify_text(text: str, name: str, kb: KnowledgeBase) -> dict[str, Any]:
 
 
 def inventory_results(path: Path, opts: CheckOptions, kb: KnowledgeBase) -> list[CheckResult]:
-    from smallprint.workflow import CheckRequest, run_check
+    from smallprint.pipeline.run import CheckRequest, run_check
 
     return run_check(CheckRequest(inventory=path, offline=opts.offline, policy=opts.policy), kb=kb).results
 
@@ -92,6 +92,6 @@ def inventory_results(path: Path, opts: CheckOptions, kb: KnowledgeBase) -> list
 def check_profile_name(preset: str) -> str:
     """The profile name a verdict under `preset` carries (what reviews are keyed by);
     memoised: the bundled presets do not change while the server runs."""
-    from smallprint.profiles import resolve_profile
+    from smallprint.policy.profiles import resolve_profile
 
     return str(resolve_profile(preset).name)
