@@ -153,3 +153,27 @@ def test_search_licence_and_diff_endpoints(world: World) -> None:
     assert "no-training-other-models" in [c["key"] for c in d["changed_terms"]]
     assert v.get("/api/v1/licenses/not-a-licence").status_code == 400
     assert v.get("/api/v1/models/nobody/never-checked").status_code == 404
+
+
+def test_a_watch_run_that_finds_a_licence_change_reopens_the_review(sqlite_world: World) -> None:
+    from smallprint.store import open_store
+    from smallprint.watch.changes import Change
+    from smallprint.watch.runner import ModelOutcome, reopen_reviews
+
+    w = sqlite_world
+    rid = _check(w, "microsoft/phi-2", "internal-research")["reviews"][0]["id"]
+    w.client("approver").post(f"/api/v1/reviews/{rid}/decision", json={"state": "approved", "reason": "MIT"})
+    store = open_store(w.db)
+    try:
+        moved = ModelOutcome("microsoft/phi-2", "ok", model_id="microsoft/phi-2",
+                             changes=[Change("revision-moved", "info", "microsoft/phi-2", "new commit")])
+        assert reopen_reviews(store, moved) == []
+        changed = ModelOutcome("microsoft/phi-2", "ok", model_id="microsoft/phi-2", changes=[
+            Change("license-changed", "error", "microsoft/phi-2", "licence changed from mit to other")])
+        assert rid in reopen_reviews(store, changed)
+    finally:
+        store.close()
+    got = w.client("viewer").get(f"/api/v1/reviews/{rid}").json()
+    assert got["state"] == "to-review" and "licence changed from mit" in got["reopened_because"]
+    entry = w.client("viewer").get("/api/v1/audit?limit=5000").json()["entries"]
+    assert any(e["action"] == "reopened" and e["object_id"] == str(rid) and e["actor"] == "watch" for e in entry)
