@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
 
 from smallprint.model import Evidence, LicenseClaim
 from smallprint.sources.card import Card, as_str_list
@@ -148,3 +150,144 @@ def _add(links: dict[str, list[str]], kind: str, url: str) -> None:
     bucket = links.setdefault(kind, [])
     if url not in bucket and len(bucket) < MAX_LINKS_PER_KIND:
         bucket.append(url)
+
+
+# --- conditions the card's prose adds to the declared licence -------------------------
+#
+# Cards often narrow the licence in their text: "intended for non-commercial use only",
+# "on the condition that the model is not used to compete with OpenAI", "subject to
+# additional terms: Gemma Terms of Use". No library reads such sentences, so these few
+# patterns do; each hit is a sentence with its line, for the evaluators to weigh against
+# the declared licence. Compiled on first use: a card-less run never pays for them.
+
+
+@dataclass(frozen=True)
+class ProseCondition:
+    """One sentence of a card that restricts use or incorporates other terms.
+
+    kind: `non-commercial` | `research-only` | `no-compete` | `no-training` | `incorporates`;
+    `value` is the text named (the other terms) for `incorporates`, else the sentence."""
+
+    kind: str
+    value: str
+    evidence: Evidence
+
+
+_NC = (
+    r"\bnon[- ]?commercial (?:\w+ ){0,3}(?:use|uses|usage|purposes?|research|applications?|settings?)(?: \w+){0,3} only\b",
+    r"\b(?:only|solely|exclusively|strictly) (?:be )?(?:used |use |usable |available |licen[cs]ed |released )?(?:for|in|to) "
+    r"(?:\w+ ){0,2}non[- ]?commercial\b",
+    r"\b(?:intended|licen[cs]ed|released|available|provided|restricted|limited|permitted|allowed) (?:\w+ ){0,3}"
+    r"(?:for|to) (?:\w+ ){0,2}non[- ]?commercial (?:\w+ ){0,2}(?:use|uses|usage|purposes?|research|only)\b",
+    r"\b(?:not|never|no)\b (?:\w+ ){0,3}(?:be )?(?:used|use|deployed|sold) (?:\w+ ){0,4}(?:for|in) (?:any )?"
+    r"commercial (?:\w+ ){0,2}(?:use|uses|purposes?|products?|applications?|settings?|services?|activit\w+)\b",
+    r"\bcommercial (?:use|usage|uses|purposes|applications?) (?:of (?:this|the) (?:model|weights)\s+)?"
+    r"(?:is|are) (?:\w+ )?(?:not (?:permitted|allowed|granted|authori[sz]ed)|prohibited|forbidden|disallowed)\b",
+    r"\bno commercial (?:use|usage|purposes)\b",
+    r"\bnot (?:licen[cs]ed |available |intended )?for commercial (?:use|purposes)\b",
+)
+_RESEARCH = (
+    r"\b(?:for|to) (?:\w+ ){0,2}research (?:use|uses|usage|purposes?)? ?only\b",
+    r"\bresearch[- ]only\b",
+    r"\b(?:only|solely|exclusively|strictly) (?:be )?(?:used |use |available |licen[cs]ed |released )?(?:for|in|to) "
+    r"(?:\w+ ){0,2}research\b",
+    r"\b(?:intended|licen[cs]ed|released|available|provided|restricted|limited) (?:\w+ ){0,2}(?:solely|only|exclusively) "
+    r"for (?:\w+ ){0,2}research\b",
+)
+_COMPETE = (
+    r"\b(?:not|never|no|nor|prohibited|forbidden|without)\b(?: \S+){0,12} (?:to )?(?:develop\w* |build\w* |train\w* |create\w* )?"
+    r"(?:\w+ ){0,3}(?:that |which )?compet\w* (?:with|against)\b",
+)
+_TRAINING = (
+    r"\b(?:not|never|no|nor|prohibited|forbidden)\b(?: \S+){0,10} (?:to )?(?:train|improve|develop|distill)\w* "
+    r"(?:\w+ ){0,3}(?:other|another|any other|third[- ]party|competing) (?:\w+ ){0,2}(?:models?|llms?|ai)\b",
+)
+_INCORPORATES = (
+    r"\bsubject to (?:the )?(?:additional|further|separate|other|its|their) (?:\w+ ){0,2}(?:terms|licen[cs]es?|conditions|"
+    r"restrictions|polic(?:y|ies))(?: of use)?(?: of| from| in)?\s*[:,-]?\s*(?P<x>[^.;\n]{3,160})",
+    r"\bsubject to (?:the )?(?P<x>[A-Z][^.;\n]{2,120}?(?:terms(?: of (?:use|service))?|licen[cs]e(?: agreement)?|"
+    r"polic(?:y|ies)|conditions)\b)",
+    r"\b(?:must|shall|should|need to|agree to) (?:also )?(?:comply|be used in compliance|abide) (?:with|by) (?:the )?"
+    r"(?P<x>[^.;\n]{3,160})",
+    r"\b(?:use|usage|use and distribution|distribution) of (?:this|the) (?:model|weights|checkpoints?)(?: \w+){0,3} "
+    r"(?:is|are) (?:also |additionally )?(?:governed by|subject to|bound by) (?:the )?(?P<x>[^.;\n]{3,160})",
+)
+_PERMISSIVE_AROUND = (
+    r"\b(?:commercial (?:and|or|&) (?:non[- ]?commercial|research)|(?:non[- ]?commercial|research) (?:and|or|&) commercial)\b",
+    r"\bcommercial (?:use|usage|purposes) (?:is |are )?(?:\w+ )?(?:permitted|allowed|granted|possible|welcome)\b",
+    r"\b(?:free|available|permitted|allowed|licensed) for commercial\b",
+    r"\bnot (?:limited|restricted) to\b",
+)
+_NOT_LIMITED = re.compile(r"\b(?:but )?not (?:be )?(?:limited|restricted) to\b|\bno matter\b|\bwithout limitation\b", re.I)
+_NAMES_ITSELF = r"\b(?:this|the) (?:\w+ ){0,3}(?:licen[cs]e|agreement)\b"
+
+
+@lru_cache(maxsize=1)
+def _condition_patterns() -> dict[str, tuple[re.Pattern[str], ...]]:
+    """The condition patterns, compiled once on first use."""
+    compile_all = lambda ps: tuple(re.compile(p, re.IGNORECASE) for p in ps)  # noqa: E731
+    return {
+        "non-commercial": compile_all(_NC),
+        "research-only": compile_all(_RESEARCH),
+        "no-compete": compile_all(_COMPETE),
+        "no-training": compile_all(_TRAINING),
+        "incorporates": compile_all(_INCORPORATES),
+        "permissive": compile_all(_PERMISSIVE_AROUND),
+    }
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(*\[])")
+_MD = re.compile(r"\[([^\]]*)\]\([^)]*\)|[*_`>#|]+")
+
+
+def body_start_line(text: str) -> int:
+    """1-based first line of the Markdown body (after YAML front matter, if any)."""
+    lines = text.split("\n")
+    if lines and lines[0].strip() == "---":
+        for i in range(1, min(len(lines), 20_000)):
+            if lines[i].strip() in ("---", "..."):
+                return i + 2
+    return 1
+
+
+def prose_conditions(text: str, file: str | None, *, max_lines: int = 5000) -> list[ProseCondition]:
+    """Sentences of a card body that restrict use or bring in other terms, one per kind and sentence."""
+    pats = _condition_patterns()
+    lines = text.split("\n")
+    out: list[ProseCondition] = []
+    seen: set[tuple[str, str]] = set()
+    in_code = False
+    start = body_start_line(text) - 1
+    for index in range(start, min(len(lines), start + max_lines)):
+        raw = lines[index]
+        if raw.lstrip().startswith(("```", "~~~")):
+            in_code = not in_code
+            continue
+        if in_code or not raw.strip():
+            continue
+        plain = " ".join(_MD.sub(lambda m: m.group(1) or " ", raw).split())
+        plain = _NOT_LIMITED.sub(" ", plain)
+        for sentence in _SENTENCE_END.split(plain):
+            low = sentence.lower()
+            if not any(w in low for w in ("commercial", "research", "compet", "subject to", "compl", "abide",
+                                          "governed", "bound by", "train", "improv", "distill")):
+                continue
+            permissive = any(p.search(sentence) for p in pats["permissive"])
+            for kind in ("non-commercial", "research-only", "no-compete", "no-training", "incorporates"):
+                if kind in ("non-commercial", "research-only") and permissive:
+                    continue
+                for p in pats[kind]:
+                    m = p.search(sentence)
+                    if not m:
+                        continue
+                    value = sentence
+                    if kind == "incorporates":
+                        value = _clean(m.group("x")).rstrip(")").strip()
+                        if re.fullmatch(_NAMES_ITSELF, value, re.I) or len(value) < 3:
+                            break
+                    key = (kind, value.lower())
+                    if key not in seen:
+                        seen.add(key)
+                        out.append(ProseCondition(kind, value, Evidence(file, index + 1, index + 1, raw.strip()[:500])))
+                    break
+    return out
