@@ -27,7 +27,12 @@ from smallprint.evaluators.openness.mot import (
     parse_mot,
     read_mot_file,
 )
-from smallprint.evaluators.openness.osaid import MissingPiece, OsaidResult, assess_osaid, license_freedom
+from smallprint.evaluators.openness.osaid import (
+    MissingPiece,
+    OsaidResult,
+    assess_osaid,
+    license_freedom,
+)
 from smallprint.evaluators.openness.washing import find_claims, tag_claims, washing_findings
 from smallprint.model import Evidence, Finding, ModelFacts
 
