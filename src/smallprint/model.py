@@ -242,9 +242,10 @@ class LineageNode:
     parents: list[str] = field(default_factory=list)
     resolved_from: str = "missing"  # hub | catalog | card | gguf | missing
     evidence: list[Evidence] = field(default_factory=list)
+    inferred: str | None = None  # how the edge to this node was inferred, with its certainty; None when declared
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d: dict[str, Any] = {
             "id": self.id,
             "license": self.license_id,
             "license_name": self.license_name,
@@ -254,6 +255,9 @@ class LineageNode:
             "resolved_from": self.resolved_from,
             "evidence": [e.to_dict() for e in self.evidence],
         }
+        if self.inferred is not None:
+            d["inferred"] = self.inferred
+        return d
 
 
 @dataclass

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from smallprint.kb import KnowledgeBase, LicenseEntry
-from smallprint.model import Evidence, Finding, ModelFacts, Term
+from smallprint.model import Certainty, Evidence, Finding, ModelFacts, Term
 
 __all__ = ["CardConditions", "card_conditions"]
 
@@ -98,7 +98,7 @@ def card_conditions(
     for cond in prose_conditions(facts.card_text, facts.card_path):
         ev = cond.evidence
         weak = bool(_INTENT_ONLY.search(ev.quote or "")) and not _LICENCE_WORDS.search(ev.quote or "")
-        certainty = "low" if weak else "medium"
+        certainty: Certainty = "low" if weak else "medium"
         note = "stated in the model card's text" + (" as intended use" if weak else "")
         added: list[Term] = []
         what = ""
