@@ -120,8 +120,17 @@ class LicenseMatch:
     method: str
     kind: str
     deviations: list[Deviation] = field(default_factory=list)
+    variant_of: str | None = None  # this text is close to that licence but changes its terms: not that licence
+    variant_reasons: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
+        d = self._core_dict()
+        if self.variant_of is not None:
+            d["variant_of"] = self.variant_of
+            d["variant_reasons"] = list(self.variant_reasons)
+        return d
+
+    def _core_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "name": self.name,

@@ -562,10 +562,35 @@ GEO_SANCTIONS = _rx(
 GEO_REGION_NAMED = _rx(r"\b(?:not (?:be )?(?:used|available|licensed|granted)|prohibited) in (?:the )?(cuba|iran|north korea|syria|crimea|russia|china)\b")
 
 
+GEO_EXCLUDED = _rx(
+    r"\b(?:does not apply|shall not apply|not (?:being )?granted|withheld|not available|not licensed|excluding|excludes|"
+    r"except(?:ing)?|other than|outside of)\b(?: \w+){0,12} (?:european union|united kingdom|south korea|china|"
+    r"mainland china|united states|russia|iran|north korea|cuba|syria|india|japan|canada|australia|brazil|crimea)\b"
+)
+_REGIONS = (
+    ("European Union", r"european union|\beu\b"), ("United Kingdom", r"united kingdom|\buk\b"),
+    ("South Korea", r"south korea|republic of korea"), ("Mainland China", r"mainland china|people s republic of china|\bprc\b"),
+    ("China", r"(?<!mainland )\bchina\b"), ("United States", r"united states"), ("Russia", r"\brussia\b"),
+    ("Iran", r"\biran\b"), ("North Korea", r"north korea"), ("Cuba", r"\bcuba\b"), ("Syria", r"\bsyria\b"),
+    ("Crimea", r"\bcrimea\b"),
+)  # fmt: skip
+
+
+def _regions_in(text: str) -> list[str]:
+    return [name for name, p in _REGIONS if re.search(p, text)]
+
+
 def rule_geographic(doc: Document) -> RuleHit | None:
     parts: list[str] = []
     where: list[Clause] = []
+    excl = doc.first(GEO_EXCLUDED)
     eu = doc.first(GEO_EU)
+    if excl is not None and (eu is None or excl.start <= eu.start):
+        regions = _regions_in(_plain(excl))
+        if regions:
+            parts.extend(regions)
+            where.append(excl)
+            eu = None
     if eu:
         parts.append("European Union")
         where.append(eu)

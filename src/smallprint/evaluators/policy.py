@@ -106,6 +106,8 @@ class _Licence:
     deviations: tuple[Evidence, ...] = ()
     confidence: float = 1.0
     method: str | None = None
+    variant_of: str | None = None
+    variant_reasons: tuple[str, ...] = ()
 
 
 WEAK_CONFIDENCE: Final = 0.6
@@ -125,7 +127,8 @@ def _licences(licenses: Sequence[LicenseMatch] | Sequence[str], kb: KnowledgeBas
                 Evidence(None, d.start_line or 1, d.end_line or d.start_line or 1, (d.text or d.reference)[:300])
                 for d in lic.deviations
             )
-            out.append(_Licence(lic.id, lic.kind, devs, lic.confidence, lic.method))
+            out.append(_Licence(lic.id, lic.kind, devs, lic.confidence, lic.method, lic.variant_of,
+                                tuple(lic.variant_reasons)))
             continue
         entry = _kb(kb).get(lic)
         out.append(_Licence(entry.id if entry else lic, entry.kind if entry else None))
@@ -186,11 +189,16 @@ def _licence_reasons(
             reasons.append(Reason("unclear", f"{lic.id!r} is a proprietary service whose terms on using its outputs "
                                   "to train models are not recorded here: read them before distilling.",
                                   source=lic.id))
-        if lic.confidence < WEAK_CONFIDENCE:
+        if lic.variant_of is not None:
+            why = "; ".join(lic.variant_reasons[:2]) or "it changes the licence's terms"
+            reasons.append(Reason("unclear", f"This text is a variant of {lic.variant_of!r}, not {lic.variant_of!r} "
+                                  f"({why}): its terms were read from the text itself and may be incomplete; read it "
+                                  "in full.", evidence=list(lic.deviations), source=lic.id))
+        elif lic.confidence < WEAK_CONFIDENCE:
             reasons.append(Reason("unclear", f"{lic.id!r} was identified only weakly ({lic.method or 'indirectly'}, "
                                   f"confidence {lic.confidence:.2f}): confirm the licence from a licence file or the "
                                   "card's license field.", source=lic.id))
-        if lic.deviations:
+        if lic.deviations and lic.variant_of is None:
             reasons.append(Reason("unclear", f"This copy of {lic.id!r} deviates from the reference text: "
                                   "read the changed passages, they may change the terms.",
                                   evidence=list(lic.deviations), source=lic.id))

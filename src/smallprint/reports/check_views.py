@@ -56,6 +56,7 @@ def _lineage_tree(nodes: list[LineageNode]) -> Tree | None:
 
     def label(n: LineageNode) -> str:
         rel = f" ({n.relation})" if n.relation else ""
+        rel += f" [{n.inferred}]" if n.inferred else ""
         return f"{n.id} — {n.license_name or n.license_id or 'licence unknown'}{rel} [{n.resolved_from}]"
 
     tree = Tree(label(root))
@@ -174,6 +175,7 @@ def _md_tree(nodes: list[LineageNode]) -> list[str]:
 
     def walk(n: LineageNode, depth: int, seen: frozenset[str]) -> None:
         rel = f" ({n.relation})" if n.relation else ""
+        rel += f" _{n.inferred}_" if n.inferred else ""
         out.append(
             f"{'  ' * depth}- `{n.id}`: {n.license_name or n.license_id or 'licence unknown'}{rel}"
         )
