@@ -15,11 +15,36 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from smallprint.model import Certainty, Evidence, Term
 from smallprint.text import NormalizedText, clean_line, sentences
 from smallprint.vocabulary import TERM_KEYS
+
+
+class _LazyPattern:
+    """A regular expression compiled on first use: the ~200 clause patterns cost a quarter of a second
+    to compile, which a run that reads no licence text (a catalog answer, `--version`) never pays."""
+
+    __slots__ = ("_flags", "_pattern", "_source")
+
+    def __init__(self, source: str, flags: int = 0):
+        self._source = source
+        self._flags = flags
+        self._pattern: re.Pattern[str] | None = None
+
+    @property
+    def pattern(self) -> str:
+        return self._source
+
+    def __getattr__(self, name: str) -> Any:
+        if self._pattern is None:
+            self._pattern = re.compile(self._source, self._flags)
+        return getattr(self._pattern, name)
+
+
+def _lazy(p: str, flags: int = 0) -> re.Pattern[str]:
+    return cast("re.Pattern[str]", _LazyPattern(p, flags))
 
 __all__ = [
     "RULES",
@@ -112,7 +137,7 @@ def read_document(nt: NormalizedText, region: tuple[int, int] | None = None) -> 
     return Document(nt, out)
 
 
-_YAML_CONTINUATION = re.compile(r"\\(?=\s|$)")
+_YAML_CONTINUATION = _lazy(r"\\(?=\s|$)")
 
 
 def raw_span(nt: NormalizedText, start_line: int, end_line: int) -> str:
@@ -221,7 +246,7 @@ Rule = Callable[[Document], "RuleHit | None"]
 
 
 def _rx(p: str) -> re.Pattern[str]:
-    return re.compile(p)
+    return _lazy(p)
 
 
 NEG = r"(?:not|never|no|nor|cannot|prohibited|forbidden)"
@@ -267,13 +292,13 @@ RESEARCH_ONLY = _rx(
     r"|(?:non ?production|internal) (?:\w+ ){0,2}research (?:use|purposes)\b)"
 )
 MAU = _rx(r"\bmonthly active users?\b|\bmau\b|\bdaily active users\b")
-MAU_RAW = re.compile(
+MAU_RAW = _lazy(
     r"(?:more|greater|higher) than\s+(?:a total of\s+)?(" + AMOUNT + r")\s+(?:\(\S+\)\s+)?monthly active users"
     r"|monthly active users[^.;]{0,60}?(?:exceed(?:s|ed|ing)?|more than|greater than|over|above|of at least|reach(?:es)?)\s+(" + AMOUNT + r")",
     re.I,
 )
 REVENUE = _rx(r"\b(?:revenue|revenues|turnover|annual gross|gross receipts)\b")
-CURRENCY_RAW = re.compile(
+CURRENCY_RAW = _lazy(
     r"(?:US\s?\$|USD\s?\$?|U\.S\.\s?\$|\$)\s?(" + AMOUNT + r")(?:\s*(?:USD|US dollars|dollars))?"
     r"|(" + AMOUNT + r")\s*(?:USD|US dollars|U\.S\. dollars)",
     re.I,
@@ -343,7 +368,7 @@ def rule_no_training_other_models(doc: Document) -> RuleHit | None:
 
 
 NAMING = _rx(r"\b(?:at the beginning of (?:any |the )?(?:such )?(?:\w+ ){0,3}names?|name (?:\w+ ){0,6}(?:begin|start|prefix)|prefix)\b")
-NAMING_RAW = re.compile(
+NAMING_RAW = _lazy(
     r"include\s+\"([^\"]{1,40})\"\s+at the beginning"
     r"|(?:names?|titles?)[^.\"]{0,60}(?:begin|start)s? with\s+\"([^\"]{1,40})\""
     r"|prefix(?:ed)?[^.\"]{0,40}\"([^\"]{1,40})\"",
@@ -360,7 +385,7 @@ def rule_derivative_naming(doc: Document) -> RuleHit | None:
 
 
 DISPLAY = _rx(r"\b(?:display|displayed|displays|include|includes|included|show|mark|label|state|notice|attribution)\b")
-DISPLAY_RAW = re.compile(
+DISPLAY_RAW = _lazy(
     r"\"((?:\[[^\]\"]{1,60}\]\s+)?[^\"]{0,40}?\b(?:built|powered|made|improved|created|developed|trained)"
     r"\s+(?:with|by|on|using|upon)\b[^\"]{1,100})\"",
     re.I,
@@ -420,8 +445,8 @@ AUP = _rx(r"\b(?:acceptable use polic(?:y|ies)|prohibited use polic(?:y|ies)|(?:
 AUP_INCORPORATED = _rx(
     r"\b(?:incorporated|incorporates|available at|adhere to|comply with|subject to|set forth in|found at|referenced in|abide by|must not violate|will not violate)\b"
 )
-URL_RAW = re.compile(r"https?://[^\s)\]>\"']+[^\s)\]>\"'.,;:]")
-AUP_NAME_RAW = re.compile(r"(?:[A-Z][\w.&-]*\s+){0,5}(?i:(?:acceptable|prohibited)\s+use\s+polic(?:y|ies)|use restrictions)")
+URL_RAW = _lazy(r"https?://[^\s)\]>\"']+[^\s)\]>\"'.,;:]")
+AUP_NAME_RAW = _lazy(r"(?:[A-Z][\w.&-]*\s+){0,5}(?i:(?:acceptable|prohibited)\s+use\s+polic(?:y|ies)|use restrictions)")
 AUP_TERMS_AT = _rx(
     r"\b(?:consistent with|comply with|subject to|adhere to|abide by)\b(?: \w+){0,12} (?:terms|policy|policies|guidelines|principles)\b(?: \w+){0,3} (?:found |available )?at\b"
 )
