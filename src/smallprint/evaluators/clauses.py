@@ -966,7 +966,7 @@ def extract_terms(
     """The small print of a text read by clause rules alone (source "rules"), in vocabulary order."""
     doc = read_document(text, region)
     hits = rule_hits(doc, keys)
-    terms = {k: hit_to_term(hits[k], text, path) for k in TERM_KEYS if k in hits}
+    terms: dict[str, Term] = {k: hit_to_term(hits[k], text, path) for k in TERM_KEYS if k in hits}
     for t in chinese_terms(text, path, region):
         if t.key not in terms and (keys is None or t.key in keys):
             terms[t.key] = t
