@@ -46,6 +46,15 @@ class FakeRepo:
     broken_files: set[str] = field(default_factory=set)  # answer 500 for these
     sizes_in_info: bool = True  # the real API lists sizes only with blobs=True
     slow_file_seconds: float = 0.0  # wait this long before answering a weight-file GET
+    revisions: dict[str, FakeRepo] = field(default_factory=dict)  # other commits: sha -> that commit's repo
+    rate_limit_first: int = 0  # answer 429 (with Retry-After) to this many API requests, then serve
+    retry_after: str | None = None  # the Retry-After header of those 429s
+
+    def at(self, revision: str | None) -> FakeRepo | None:
+        """The repo as of a revision: main or its own sha, or one of `revisions` (None: unknown)."""
+        if revision in (None, "main", self.sha):
+            return self
+        return self.revisions.get(str(revision))
 
     def info(self) -> dict[str, Any]:
         org = self.repo_id.split("/")[0]
@@ -170,12 +179,19 @@ class _Handler(BaseHTTPRequestHandler):
         if repo.rate_limited:
             self._error(429, None, "Too Many Requests", send_body)
             return
+        if repo.rate_limit_first > 0:
+            repo.rate_limit_first -= 1
+            self._error(429, None, "Too Many Requests", send_body, retry_after=repo.retry_after)
+            return
         if repo.gated_api:
             self._error(403, "GatedRepo", "Access to this model is restricted", send_body)
             return
-        if len(parts) >= 4 and parts[2] == "revision" and parts[3] not in ("main", repo.sha):
-            self._error(404, "RevisionNotFound", "Invalid rev id", send_body)
-            return
+        if len(parts) >= 4 and parts[2] == "revision":
+            at = repo.at("/".join(parts[3:]))
+            if at is None:
+                self._error(404, "RevisionNotFound", "Invalid rev id", send_body)
+                return
+            repo = at
         self._send(200, json.dumps(repo.info()).encode(), {"Content-Type": "application/json"}, send_body)
 
     def _resolve(self, repo_id: str, revision: str, name: str, send_body: bool) -> None:
@@ -183,9 +199,11 @@ class _Handler(BaseHTTPRequestHandler):
         if repo is None:
             self._error(404, "RepoNotFound", "Repository not found", send_body)
             return
-        if revision not in ("main", repo.sha):
+        at = repo.at(revision)
+        if at is None:
             self._error(404, "RevisionNotFound", "Invalid rev id", send_body)
             return
+        repo = at
         authorised = repo.token is not None and self.headers.get("Authorization") == f"Bearer {repo.token}"
         if (repo.gated or repo.gated_api) and not authorised:
             self._error(401, "GatedRepo", "Access to this model is restricted", send_body)
@@ -234,8 +252,10 @@ class _Handler(BaseHTTPRequestHandler):
         headers["Content-Range"] = f"bytes {start}-{end - 1}/{size}"
         self._send(206, repo.read(name, start, end), headers, send_body)
 
-    def _error(self, status: int, code: str | None, message: str, send_body: bool) -> None:
+    def _error(self, status: int, code: str | None, message: str, send_body: bool, retry_after: str | None = None) -> None:
         headers = {"Content-Type": "application/json", "X-Error-Message": message}
+        if retry_after is not None:
+            headers["Retry-After"] = retry_after
         if code:
             headers["X-Error-Code"] = code
         self._send(status, json.dumps({"error": message}).encode(), headers, send_body)

@@ -146,16 +146,21 @@ class LicenseDiff:
         return diff_document(self)
 
 
+def text_side(label: str, text: str, kb: KnowledgeBase | None = None) -> DiffSide:
+    """One side of a comparison from a text already in hand (a stored licence text)."""
+    kb = kb or default_kb()
+    res = identify_license_text(text, label, kb)
+    entry = kb.get(res.licenses[0].id) if res.licenses else None
+    return DiffSide(label=label, entry=entry, terms=res.terms, text=text, file=label)
+
+
 def _diff_side(arg: str, kb: KnowledgeBase) -> DiffSide:
     from smallprint.evaluators.terms import explain_terms
 
     if Path(arg).exists() or arg == "-":
         from smallprint.inputs import read_text_file
 
-        text = read_text_file(arg)
-        res = identify_license_text(text, arg, kb)
-        entry = kb.get(res.licenses[0].id) if res.licenses else None
-        return DiffSide(label=arg, entry=entry, terms=res.terms, text=text, file=arg)
+        return text_side(arg, read_text_file(arg), kb)
     e = resolve_license_id(arg, kb)
     return DiffSide(
         label=e.id, entry=e, terms=explain_terms(e, kb), text=kb.text(e.id), file=f"kb:{e.id}"
@@ -171,11 +176,15 @@ def _term_map(terms: list[Term]) -> dict[str, Term]:
 
 def diff(a: str, b: str, kb: KnowledgeBase | None = None) -> LicenseDiff:
     """Compare two licences (ids or files): terms that differ first, then changed passages."""
+    kb = kb or default_kb()
+    return diff_sides(_diff_side(a, kb), _diff_side(b, kb))
+
+
+def diff_sides(sa: DiffSide, sb: DiffSide) -> LicenseDiff:
+    """Compare two prepared sides (`diff` for ids and files; the watch for stored texts)."""
     from smallprint.matchers.deviations import find_deviations
     from smallprint.vocabulary import TERM_KEYS
 
-    kb = kb or default_kb()
-    sa, sb = _diff_side(a, kb), _diff_side(b, kb)
     ta, tb = _term_map(sa.terms), _term_map(sb.terms)
     changed: list[TermChange] = []
     same: list[str] = []
@@ -211,6 +220,7 @@ __all__ = [
     "LicenseResult",
     "NormalizedText",
     "diff",
+    "diff_sides",
     "entry_summary",
     "explain",
     "identify_license_file",
@@ -219,4 +229,5 @@ __all__ = [
     "license_results",
     "list_licenses",
     "resolve_license_id",
+    "text_side",
 ]
