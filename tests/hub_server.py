@@ -1,6 +1,6 @@
 """A stand-in Hugging Face Hub on loopback, answering in the Hub's response shapes.
 
-Serves `/api/models/{id}[/revision/{rev}]` and `HEAD`/`GET /{id}/resolve/{rev}/{file}`
+Serves `/api/models` (search), `/api/models/{id}[/revision/{rev}]` and `HEAD`/`GET /{id}/resolve/{rev}/{file}`
 with `X-Repo-Commit` and `ETag`, and the Hub's error headers (`X-Error-Code:
 RepoNotFound`, `GatedRepo`, `RevisionNotFound`, `EntryNotFound`), 429 for a
 rate-limited repo and a slow repo for timeouts. File GETs honour a single `Range`
@@ -46,6 +46,8 @@ class FakeRepo:
     broken_files: set[str] = field(default_factory=set)  # answer 500 for these
     sizes_in_info: bool = True  # the real API lists sizes only with blobs=True
     slow_file_seconds: float = 0.0  # wait this long before answering a weight-file GET
+    pipeline_tag: str = "text-generation"
+    downloads: int = 0
     revisions: dict[str, FakeRepo] = field(default_factory=dict)  # other commits: sha -> that commit's repo
     rate_limit_first: int = 0  # answer 429 (with Retry-After) to this many API requests, then serve
     retry_after: str | None = None  # the Retry-After header of those 429s
@@ -73,10 +75,10 @@ class FakeRepo:
             "gated": self.gated,
             "disabled": False,
             "tags": self.tags,
-            "downloads": 0,
+            "downloads": self.downloads,
             "likes": 0,
             "library_name": "transformers",
-            "pipeline_tag": "text-generation",
+            "pipeline_tag": self.pipeline_tag,
             "lastModified": "2025-01-02T00:00:00.000Z",
             "createdAt": "2025-01-01T00:00:00.000Z",
             "cardData": self.card_data,
@@ -160,7 +162,9 @@ class _Handler(BaseHTTPRequestHandler):
         path = unquote(urlsplit(self.path).path)
         self.stand_in.requests.append(f"{self.command} {path}")
         parts = [p for p in path.split("/") if p]
-        if len(parts) >= 4 and parts[0] == "api" and parts[1] == "models":
+        if parts == ["api", "models"]:
+            self._list_models(send_body)
+        elif len(parts) >= 4 and parts[0] == "api" and parts[1] == "models":
             self._model_info(parts[2:], send_body)
         elif len(parts) >= 5 and parts[2] == "resolve":
             self._resolve(f"{parts[0]}/{parts[1]}", parts[3], "/".join(parts[4:]), send_body)
@@ -168,6 +172,21 @@ class _Handler(BaseHTTPRequestHandler):
             self._cdn(f"{parts[1]}/{parts[2]}", "/".join(parts[3:]), send_body)
         else:
             self._error(404, "RepoNotFound", "Repository not found", send_body)
+
+    def _list_models(self, send_body: bool) -> None:
+        """`GET /api/models?search=&pipeline_tag=&sort=downloads&limit=`: the Hub's model search
+        (a JSON list, most downloaded first; `num_parameters` is accepted and not applied)."""
+        from urllib.parse import parse_qs
+
+        q = {k: v[-1] for k, v in parse_qs(urlsplit(self.path).query).items()}
+        repos = [r for r in self.stand_in.repos.values()
+                 if (not q.get("search") or q["search"].lower() in r.repo_id.lower())
+                 and (not q.get("pipeline_tag") or q["pipeline_tag"] == r.pipeline_tag)]
+        repos.sort(key=lambda r: -r.downloads)
+        if q.get("limit", "").isdigit():
+            repos = repos[: int(q["limit"])]
+        body = [{k: v for k, v in r.info().items() if k not in ("siblings", "cardData")} for r in repos]
+        self._send(200, json.dumps(body).encode(), {"Content-Type": "application/json"}, send_body)
 
     def _model_info(self, parts: list[str], send_body: bool) -> None:
         repo = self.stand_in.repos.get(f"{parts[0]}/{parts[1]}")
