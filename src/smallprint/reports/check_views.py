@@ -197,6 +197,14 @@ def _md_tree(nodes: list[LineageNode]) -> list[str]:
     return out
 
 
+def _sustainability_md(r: CheckResult) -> list[str]:
+    """Who keeps the model alive (smallprint.selection.sustainability), dated to the report time."""
+    from smallprint.reports.clock import report_time
+    from smallprint.selection.views import check_sustainability_md
+
+    return check_sustainability_md(r, today=report_time().date())
+
+
 def render_check_md(results: list[CheckResult]) -> str:
     out = [
         "# smallprint report",
@@ -246,6 +254,7 @@ def render_check_md(results: list[CheckResult]) -> str:
                     for k, pv in sorted(((o.get("mof") or {}).get("progress") or {}).items(), key=str)
                 ),
             ]
+        out += _sustainability_md(r)
         if r.terms:
             out += ["", "### The small print", ""] + terms_markdown(r.terms)
         if r.findings:
