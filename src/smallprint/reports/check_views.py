@@ -57,6 +57,7 @@ def _lineage_tree(nodes: list[LineageNode]) -> Tree | None:
 
     def label(n: LineageNode) -> Text:
         rel = f" ({n.relation})" if n.relation else ""
+        rel += f" [{n.inferred}]" if n.inferred else ""
         return lit(f"{n.id} — {n.license_name or n.license_id or 'licence unknown'}{rel} [{n.resolved_from}]")
 
     tree = Tree(label(root))
@@ -175,6 +176,7 @@ def _md_tree(nodes: list[LineageNode]) -> list[str]:
 
     def walk(n: LineageNode, depth: int, seen: frozenset[str]) -> None:
         rel = f" ({n.relation})" if n.relation else ""
+        rel += f" [{n.inferred}]" if n.inferred else ""
         out.append(
             f"{'  ' * depth}- {md_code(n.id)}: {md_text((n.license_name or n.license_id or 'licence unknown') + rel)}"
         )

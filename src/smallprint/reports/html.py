@@ -211,6 +211,7 @@ def _tree(nodes: list[LineageNode]) -> str:
 
     def item(n: LineageNode, seen: frozenset[str]) -> str:
         rel = f" <span class='muted'>({e(n.relation)})</span>" if n.relation else ""
+        rel += f" <span class='muted'>[{e(n.inferred)}]</span>" if n.inferred else ""
         lic = e(n.license_name or n.license_id or "licence unknown")
         src = f" <span class='muted'>[{e(n.resolved_from)}]</span>"
         kids = ""
