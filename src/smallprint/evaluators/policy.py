@@ -19,8 +19,16 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
-from smallprint.kb import KnowledgeBase
-from smallprint.model import CheckResult, Evidence, LicenseMatch, LineageNode, ModelFacts, Term
+from smallprint.kb import KnowledgeBase, load_data
+from smallprint.model import (
+    CheckResult,
+    DictView,
+    Evidence,
+    LicenseMatch,
+    LineageNode,
+    ModelFacts,
+    Term,
+)
 from smallprint.policy.profiles import Profile
 from smallprint.vocabulary import KINDS, valid_value
 
@@ -79,21 +87,32 @@ class Duty:
 
 
 @dataclass
-class Verdict:
-    """One answer for one model (or licence) and one profile: the `verdict` field of check/1."""
+class Verdict(DictView):
+    """One answer for one model (or licence) and one profile: the `verdict` field of check/1.
+
+    `exception` is the organisation-policy exception that waives it (then `waived`)."""
 
     verdict: VerdictLevel
     profile: str
     reasons: list[Reason] = field(default_factory=list)
     duties: list[Duty] = field(default_factory=list)
+    exception: dict[str, Any] | None = None
+
+    @property
+    def waived(self) -> bool:
+        return self.exception is not None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d: dict[str, Any] = {
             "verdict": self.verdict,
             "profile": self.profile,
             "reasons": [r.to_dict() for r in self.reasons],
             "duties": [d.to_dict() for d in self.duties],
         }
+        if self.exception is not None:
+            d["waived"] = True
+            d["exception"] = dict(self.exception)
+        return d
 
 
 # --- the licences behind the terms ---------------------------------------------------
@@ -106,6 +125,8 @@ class _Licence:
     deviations: tuple[Evidence, ...] = ()
     confidence: float = 1.0
     method: str | None = None
+    variant_of: str | None = None
+    variant_reasons: tuple[str, ...] = ()
 
 
 WEAK_CONFIDENCE: Final = 0.6
@@ -125,7 +146,8 @@ def _licences(licenses: Sequence[LicenseMatch] | Sequence[str], kb: KnowledgeBas
                 Evidence(None, d.start_line or 1, d.end_line or d.start_line or 1, (d.text or d.reference)[:300])
                 for d in lic.deviations
             )
-            out.append(_Licence(lic.id, lic.kind, devs, lic.confidence, lic.method))
+            out.append(_Licence(lic.id, lic.kind, devs, lic.confidence, lic.method, lic.variant_of,
+                                tuple(lic.variant_reasons)))
             continue
         entry = _kb(kb).get(lic)
         out.append(_Licence(entry.id if entry else lic, entry.kind if entry else None))
@@ -140,7 +162,9 @@ def _kb(kb: KnowledgeBase | None) -> KnowledgeBase:
     return default_kb()
 
 
-def _licence_reasons(lics: list[_Licence], terms: list[Term], profile: Profile) -> list[Reason]:
+def _licence_reasons(
+    lics: list[_Licence], terms: list[Term], profile: Profile, unidentified: Reason | None = None
+) -> list[Reason]:
     """What the licences alone say before any term is read: unknown, family, deviations..."""
     if not lics:
         if terms and all((t.source or "").startswith("lineage:") for t in terms):
@@ -149,7 +173,7 @@ def _licence_reasons(lics: list[_Licence], terms: list[Term], profile: Profile) 
         if terms:
             return [Reason("unclear", "The licence is not a known one; its terms were read by clause rules "
                            "and may be incomplete: read the licence text in full.")]
-        return [Reason("unclear", "No licence was identified: find the licence before using the model.")]
+        return [unidentified or Reason("unclear", "No licence was identified: find the licence before using the model.")]
     reasons: list[Reason] = []
     term_sources = {t.source for t in terms}
     for lic in lics:
@@ -184,11 +208,16 @@ def _licence_reasons(lics: list[_Licence], terms: list[Term], profile: Profile) 
             reasons.append(Reason("unclear", f"{lic.id!r} is a proprietary service whose terms on using its outputs "
                                   "to train models are not recorded here: read them before distilling.",
                                   source=lic.id))
-        if lic.confidence < WEAK_CONFIDENCE:
+        if lic.variant_of is not None:
+            why = "; ".join(lic.variant_reasons[:2]) or "it changes the licence's terms"
+            reasons.append(Reason("unclear", f"This text is a variant of {lic.variant_of!r}, not {lic.variant_of!r} "
+                                  f"({why}): its terms were read from the text itself and may be incomplete; read it "
+                                  "in full.", evidence=list(lic.deviations), source=lic.id))
+        elif lic.confidence < WEAK_CONFIDENCE:
             reasons.append(Reason("unclear", f"{lic.id!r} was identified only weakly ({lic.method or 'indirectly'}, "
                                   f"confidence {lic.confidence:.2f}): confirm the licence from a licence file or the "
                                   "card's license field.", source=lic.id))
-        if lic.deviations:
+        if lic.deviations and lic.variant_of is None:
             reasons.append(Reason("unclear", f"This copy of {lic.id!r} deviates from the reference text: "
                                   "read the changed passages, they may change the terms.",
                                   evidence=list(lic.deviations), source=lic.id))
@@ -272,7 +301,10 @@ def _commercial_use(t: Term, c: _Context) -> list[_Outcome]:
     out: list[_Outcome] = []
     if t.value == "conditional" and any(_REGISTRATION.search(e.quote or "") for e in t.evidence):
         out.append(Duty("register with the licensor before using it commercially, as the quoted clause requires"))
-    if t.value == "conditional" and not c.has_key("user-threshold", "revenue-threshold"):
+    if t.value == "conditional" and t.source == "card":
+        out.append(Reason("unclear", f"The model card allows commercial use only on a condition ({t.note or 'read it'}): "
+                          "read the quoted sentence to see whether your use meets it."))
+    elif t.value == "conditional" and not c.has_key("user-threshold", "revenue-threshold"):
         out.append(Reason("unclear", "Commercial use is granted only on a condition (a registration, an "
                           "application or a separate licence): read the clause to see whether you meet it."))
     return out
@@ -444,23 +476,11 @@ def _aup(t: Term, c: _Context) -> list[_Outcome]:
 
 
 # Fields of use: the words that name each in licence texts, and the words that only
-# frame a prohibition ("military use", "biometric processing") rather than narrow it.
-FIELD_SYNONYMS: Final[dict[str, tuple[str, ...]]] = {
-    "military": ("military", "warfare", "weapons", "weapon", "armed forces"),
-    "medical": ("medical", "medicine", "health", "healthcare", "clinical", "diagnosis", "diagnostic"),
-    "legal": ("legal", "law firm", "practice of law", "administration of justice"),
-    "biometric": ("biometric", "biometrics", "facial recognition", "face recognition", "emotion recognition"),
-    "surveillance": ("surveillance", "espionage", "tracking"),
-    "law-enforcement": ("law enforcement", "policing", "predicting crime", "crime prediction", "criminal"),
-    "finance": ("financial", "finance", "credit", "lending", "insurance"),
-    "employment": ("employment", "hiring", "recruitment"),
-    "critical-infrastructure": ("critical infrastructure", "heavy machinery", "transportation technologies"),
-    "education": ("education", "educational"),
-}
-_FRAME_WORDS: Final = frozenset(
-    "use uses usage used application applications purpose purposes and or in of the any for related "
-    "including activities activity processing technology technologies industry industries r d".split()
-)
+# frame a prohibition ("military use", "biometric processing") rather than narrow it
+# (data: kb/fields.yaml).
+_FIELDS: Final = load_data("fields.yaml")
+FIELD_SYNONYMS: Final[dict[str, tuple[str, ...]]] = {str(k): tuple(map(str, v)) for k, v in _FIELDS["synonyms"].items()}
+_FRAME_WORDS: Final = frozenset(map(str, _FIELDS["frame_words"]))
 
 
 def _field_words(field_name: str) -> tuple[str, ...]:
@@ -501,40 +521,25 @@ def _field_of_use(t: Term, c: _Context) -> list[_Outcome]:
     return out
 
 
-# Regions: the names a licence uses for them. Codes are matched case-sensitively
-# (so "US" is not the pronoun "us"), names in any case.
-EU_MEMBERS: Final = frozenset(
-    "AT BE BG HR CY CZ DK EE FI FR DE GR IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()
-)
-EEA_ONLY: Final = frozenset({"IS", "LI", "NO"})
-COUNTRY_NAMES: Final[dict[str, tuple[str, ...]]] = {
-    "AT": ("austria",), "BE": ("belgium",), "BG": ("bulgaria",), "HR": ("croatia",), "CY": ("cyprus",),
-    "CZ": ("czechia", "czech republic"), "DK": ("denmark",), "EE": ("estonia",), "FI": ("finland",),
-    "FR": ("france",), "DE": ("germany",), "GR": ("greece",), "IE": ("ireland",), "IT": ("italy",),
-    "LV": ("latvia",), "LT": ("lithuania",), "LU": ("luxembourg",), "MT": ("malta",), "NL": ("netherlands",),
-    "PL": ("poland",), "PT": ("portugal",), "RO": ("romania",), "SK": ("slovakia",), "SI": ("slovenia",),
-    "ES": ("spain",), "SE": ("sweden",), "IS": ("iceland",), "LI": ("liechtenstein",), "NO": ("norway",),
-    "US": ("united states", "united states of america"), "UK": ("united kingdom", "great britain"),
-    "GB": ("united kingdom", "great britain"), "CN": ("china", "people's republic of china"),
-    "RU": ("russia", "russian federation"), "KR": ("south korea", "republic of korea"), "JP": ("japan",),
-    "IN": ("india",), "CA": ("canada",), "AU": ("australia",), "BR": ("brazil",), "CH": ("switzerland",),
-    "SG": ("singapore",), "IR": ("iran",), "KP": ("north korea",), "CU": ("cuba",), "SY": ("syria",),
-    "BY": ("belarus",), "UA": ("ukraine",),
-}
+# Regions: the names a licence uses for them (data: kb/regions.yaml). Codes are matched
+# case-sensitively (so "US" is not the pronoun "us"), names in any case.
+_REGIONS: Final = load_data("regions.yaml")
+
+
+def _table(key: str) -> dict[str, tuple[str, ...]]:
+    return {str(k): tuple(map(str, v)) for k, v in (_REGIONS.get(key) or {}).items()}
+
+
+EU_MEMBERS: Final = frozenset(map(str, _REGIONS["eu_members"]))
+EEA_ONLY: Final = frozenset(map(str, _REGIONS["eea_only"]))
+COUNTRY_NAMES: Final[dict[str, tuple[str, ...]]] = _table("country_names")
 """Country codes (as profiles give them) and the names licences use for them."""
-REGION_NAMES: Final[dict[str, tuple[str, ...]]] = {
-    **COUNTRY_NAMES,
-    "EU": ("european union", "european economic area"),
-    "EEA": ("european economic area",),
-}
-_NOT_THIS_REGION: Final[dict[str, tuple[str, ...]]] = {
-    "KR": ("democratic people's republic of korea",),  # North Korea's formal name contains South Korea's
-}
-REGION_CODES: Final[dict[str, tuple[str, ...]]] = {"EU": ("EU", "EEA"), "EEA": ("EEA",), "US": ("US", "U.S.", "USA"),
-                                                   "UK": ("UK",), "GB": ("UK", "GB"), "CN": ("PRC",)}
-_WORDLIKE_CODES: Final = frozenset({"IN", "NO", "IS", "IT", "BE", "AT", "DE", "ES", "AS", "OR", "TO", "ME", "AM"})
+REGION_NAMES: Final[dict[str, tuple[str, ...]]] = {**COUNTRY_NAMES, **_table("region_names")}
+_NOT_THIS_REGION: Final[dict[str, tuple[str, ...]]] = _table("not_this_region")
+REGION_CODES: Final[dict[str, tuple[str, ...]]] = _table("region_codes")
+_WORDLIKE_CODES: Final = frozenset(map(str, _REGIONS["wordlike_codes"]))
 """Country codes that are also words of shouted licence text ("IN NO EVENT"): matched by name only."""
-SANCTIONED: Final = frozenset({"CU", "IR", "KP", "SY", "RU", "BY"})
+SANCTIONED: Final = frozenset(map(str, _REGIONS["sanctioned"]))
 
 
 def _region_code(region: str) -> str:
@@ -736,6 +741,7 @@ def evaluate(
     multimodal: bool | None = None,
     multimodal_basis: str | None = None,
     relicensed: frozenset[str] = frozenset(),
+    unidentified: Reason | None = None,
 ) -> Verdict:
     """The verdict for one model: its effective terms (own and inherited) and licences against a profile.
 
@@ -746,7 +752,7 @@ def evaluate(
     """
     terms = list(terms)
     lics = _licences(licenses, kb)
-    reasons = _licence_reasons(lics, terms, profile) + _lineage_reasons(lineage)
+    reasons = _licence_reasons(lics, terms, profile, unidentified) + _lineage_reasons(lineage)
     duties: list[Duty] = []
     ctx = _Context(profile, tuple(terms), multimodal, multimodal_basis, _kinds_of_terms(terms, kb), relicensed)
     for term in terms:
@@ -904,8 +910,13 @@ def evaluate_result(result: CheckResult, profile: Profile, kb: KnowledgeBase | N
     ancestors = [n.id for n in result.lineage if n.depth > 0]
     multimodal, basis = modality_call(result.facts, result.model_id, ancestors,
                                       same_weights=same_weights_ancestors(result.lineage), kb=kb)
+    declared = next((f for f in result.findings if f.code == "license-other-unresolved"), None)
+    unidentified = None if declared is None else Reason(
+        "unclear", f"The model declares a licence that is not identified: {declared.message}.", None,
+        list(declared.evidence))
     return evaluate(result.terms, result.license.licenses, profile, kb, result.lineage,
-                    multimodal=multimodal, multimodal_basis=basis, relicensed=relicensed_by_publisher(result.lineage))
+                    multimodal=multimodal, multimodal_basis=basis, relicensed=relicensed_by_publisher(result.lineage),
+                    unidentified=unidentified)
 
 
 def _publisher(model_id: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from rich.console import Console
@@ -57,6 +58,7 @@ def _lineage_tree(nodes: list[LineageNode]) -> Tree | None:
 
     def label(n: LineageNode) -> Text:
         rel = f" ({n.relation})" if n.relation else ""
+        rel += f" [{n.inferred}]" if n.inferred else ""
         return lit(f"{n.id} — {n.license_name or n.license_id or 'licence unknown'}{rel} [{n.resolved_from}]")
 
     tree = Tree(label(root))
@@ -76,7 +78,7 @@ def _lineage_tree(nodes: list[LineageNode]) -> Tree | None:
     return tree
 
 
-def waiver_note(verdict: dict[str, Any]) -> str | None:
+def waiver_note(verdict: Mapping[str, Any]) -> str | None:
     """Why a verdict does not fail the gate: the policy exception that waives it."""
     if not verdict.get("waived"):
         return None
@@ -86,8 +88,9 @@ def waiver_note(verdict: dict[str, Any]) -> str | None:
     return f"waived by the policy exception for '{exc.get('model', '?')}'{until}{reason}"
 
 
-def _summary_verdict(verdict: dict[str, Any] | None) -> str:
-    v = (verdict or {}).get("verdict") or "-"
+def _summary_verdict(verdict: Mapping[str, Any] | None) -> str:
+    v = verdict.get("verdict") if verdict else None
+    v = v or "-"
     return f"{v} (waived)" if verdict and verdict.get("waived") else v
 
 
@@ -96,11 +99,11 @@ def render_check_table(results: list[CheckResult], console: Console) -> None:
     for c in ("model", "licence", "verdict", "findings"):
         summary.add_column(c)
     for r in results:
-        v = (r.verdict or {}).get("verdict")
+        level = r.verdict.get("verdict") if r.verdict else None
         summary.add_row(
             lit(_label(r)),
             lit(", ".join(m.id for m in r.license.licenses) or ("error" if r.error else "unknown")),
-            lit(_summary_verdict(r.verdict), VERDICT_STYLE.get(v or "", "")),
+            lit(_summary_verdict(r.verdict), VERDICT_STYLE.get(level or "", "")),
             lit(", ".join(sorted({f.code for f in r.findings})) or "-"),
         )
     for r in results:
@@ -175,6 +178,7 @@ def _md_tree(nodes: list[LineageNode]) -> list[str]:
 
     def walk(n: LineageNode, depth: int, seen: frozenset[str]) -> None:
         rel = f" ({n.relation})" if n.relation else ""
+        rel += f" [{n.inferred}]" if n.inferred else ""
         out.append(
             f"{'  ' * depth}- {md_code(n.id)}: {md_text((n.license_name or n.license_id or 'licence unknown') + rel)}"
         )
@@ -193,6 +197,14 @@ def _md_tree(nodes: list[LineageNode]) -> list[str]:
     for r in roots:
         walk(r, 0, frozenset({r.id}))
     return out
+
+
+def _sustainability_md(r: CheckResult) -> list[str]:
+    """Who keeps the model alive (smallprint.selection.sustainability), dated to the report time."""
+    from smallprint.reports.clock import report_time
+    from smallprint.selection.views import check_sustainability_md
+
+    return check_sustainability_md(r, today=report_time().date())
 
 
 def render_check_md(results: list[CheckResult]) -> str:
@@ -218,7 +230,7 @@ def render_check_md(results: list[CheckResult]) -> str:
                 f"- Licence: **{md_text(m.name)}** ({md_code(m.id)}), confidence {m.confidence:.2f}, via {md_text(m.method)}"
             )
         if r.verdict:
-            v: dict[str, Any] = r.verdict
+            v: Mapping[str, Any] = r.verdict
             out += ["", f"### Verdict: **{md_text(v.get('verdict'))}** (profile {md_code(v.get('profile'))})", ""]
             note = waiver_note(v)
             if note:
@@ -231,7 +243,7 @@ def render_check_md(results: list[CheckResult]) -> str:
         if r.lineage:
             out += ["", "### Lineage", ""] + _md_tree(r.lineage)
         if r.openness:
-            o: dict[str, Any] = r.openness
+            o: Mapping[str, Any] = r.openness
             out += [
                 "",
                 "### Openness",
@@ -244,6 +256,7 @@ def render_check_md(results: list[CheckResult]) -> str:
                     for k, pv in sorted(((o.get("mof") or {}).get("progress") or {}).items(), key=str)
                 ),
             ]
+        out += _sustainability_md(r)
         if r.terms:
             out += ["", "### The small print", ""] + terms_markdown(r.terms)
         if r.findings:

@@ -7,7 +7,7 @@ page is one fixed layout, and escaping every value in one place keeps it safe.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -211,6 +211,7 @@ def _tree(nodes: list[LineageNode]) -> str:
 
     def item(n: LineageNode, seen: frozenset[str]) -> str:
         rel = f" <span class='muted'>({e(n.relation)})</span>" if n.relation else ""
+        rel += f" <span class='muted'>[{e(n.inferred)}]</span>" if n.inferred else ""
         lic = e(n.license_name or n.license_id or "licence unknown")
         src = f" <span class='muted'>[{e(n.resolved_from)}]</span>"
         kids = ""
@@ -231,8 +232,15 @@ def _tree(nodes: list[LineageNode]) -> str:
     return '<ul class="tree lineage">' + "".join(item(r, frozenset()) for r in roots) + "</ul>"
 
 
+def _sustainability(r: CheckResult, ctx: ReportContext) -> str:
+    """Who keeps the model alive (smallprint.selection.sustainability), dated to the report time."""
+    from smallprint.selection.views import check_sustainability_html
+
+    return check_sustainability_html(r, ctx.kb, today=ctx.now.date())
+
+
 def _openness(r: CheckResult) -> str:
-    o = r.openness or {}
+    o: Mapping[str, Any] = r.openness or {}
     if not o:
         return '<p class="muted">Not assessed.</p>'
     osaid = o.get("osaid") or {}
@@ -366,11 +374,11 @@ def render_html(results: list[CheckResult], title: str = "smallprint report",
         pid = f"m{i}"
         name = r.model_id or r.target
         lic = ", ".join(m.id for m in r.license.licenses) or "unknown"
-        verdict = (r.verdict or {}).get("verdict")
+        verdict = r.verdict.get("verdict") if r.verdict else None
         counts = {
             s: sum(1 for f in r.findings if f.severity == s) for s in ("error", "warning", "info")
         }
-        osaid = ((r.openness or {}).get("osaid") or {}).get("verdict", "")
+        osaid = (r.openness.get("osaid") or {}).get("verdict", "") if r.openness else ""
         summary_rows.append(
             f'<tr><td><a href="#{pid}">{e(name)}</a></td><td>{e(lic)}</td><td>{_verdict_badge(verdict)}</td>'
             f"<td>{e(osaid)}</td><td><span class='s-error'>{counts['error']}</span> / "
@@ -399,6 +407,7 @@ def render_html(results: list[CheckResult], title: str = "smallprint report",
             f'<h3 id="{pid}-terms">The small print</h3>{terms_html}'
             f'<h3 id="{pid}-lineage">Lineage</h3>{_tree(r.lineage)}'
             f'<h3 id="{pid}-openness">Openness</h3>{_openness(r)}'
+            f'<h3 id="{pid}-sustainability">Sustainability</h3>{_sustainability(r, ctx)}'
             f'<h3 id="{pid}-findings">Findings</h3>{findings_html}'
             f'<h3 id="{pid}-sources">Sources</h3>{_sources(r)}'
             f'<h3 id="{pid}-texts">Licence texts</h3>{docs.render() or "<p class=muted>No texts to show.</p>"}'
