@@ -45,6 +45,16 @@ CRASHERS = [
 ]
 
 
+def test_cyclonedx_with_a_dataset_name_that_is_no_uri_renders() -> None:
+    """Found by the long fuzz run: a data set named '~org/name@main' with control characters
+    made the CycloneDX library refuse the URL, an internal error for the whole report."""
+    from smallprint.model import Evidence, LicenseClaim, ModelFacts
+
+    facts = ModelFacts("[/x]", None, "card", datasets=["~org/name@main\ud7ff \x00f=&n%"], card_path="README.md",
+                       license_claims=[LicenseClaim("card:license", "apache-2.0", Evidence("README.md", 1, 1, "x"))])
+    targets.renderers(facts)
+
+
 @pytest.mark.parametrize(("name", "value"), CRASHERS, ids=[f"{n}-{i}" for i, (n, _) in enumerate(CRASHERS)])
 def test_fuzz_crasher_stays_fixed(name: str, value: object) -> None:
     target = next(t for t in targets.TARGETS if t.name == name)

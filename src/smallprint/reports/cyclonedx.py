@@ -9,6 +9,7 @@ every output against the official schema the library ships.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from typing import Any
 
@@ -29,8 +30,13 @@ def _split_id(model_id: str) -> tuple[str | None, str]:
     return None, model_id
 
 
+_HUB_ID = re.compile(r"[A-Za-z0-9][\w.-]{0,95}/[A-Za-z0-9][\w.-]{0,95}")
+
+
 def _is_hub_id(model_id: str | None) -> bool:
-    return bool(model_id) and model_id.count("/") == 1 and not model_id.startswith(("/", "."))  # type: ignore[union-attr]
+    """A Hub id as the Hub spells them: only those get a huggingface.co URL (a name from a
+    hostile card or BOM would make an invalid URI, which the CycloneDX library refuses)."""
+    return bool(model_id) and _HUB_ID.fullmatch(model_id or "") is not None
 
 
 def _license_objs(license_ids: list[tuple[str, str | None, str | None, str]]) -> list[Any]:
