@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from smallprint.kb import CatalogModel, KnowledgeBase
+from smallprint.kb import CatalogModel, KnowledgeBase, per_knowledge_base
 from smallprint.model import Evidence, Finding, LicenseClaim, LineageNode, ModelFacts
 
 __all__ = [
@@ -107,6 +107,12 @@ class CatalogResolver:
         )
 
     def _evidence(self, cm: CatalogModel) -> Evidence:
+        memo = _catalog_memo(self.kb)["evidence"]
+        if cm.id not in memo:
+            memo[cm.id] = self._find_evidence(cm)
+        return memo[cm.id]
+
+    def _find_evidence(self, cm: CatalogModel) -> Evidence:
         path = cm.path or "kb/models"
         lines = self._file_lines(path)
         start = next((i for i, line in enumerate(lines, 1) if re.match(rf"^\s*-?\s*id:\s*['\"]?{re.escape(cm.id)}['\"]?\s*$", line)), 0)
@@ -141,15 +147,27 @@ class CatalogResolver:
 
     def _catalog_names(self) -> list[tuple[str, str]]:
         if self._names is None:
-            names: dict[str, str] = {}
-            # roots first: a re-upload sharing an upstream's name must not win over the upstream
-            for m in sorted(self.kb.models.values(), key=lambda m: len(m.base_models)):
-                for full in (m.id, *m.aliases):
-                    for short in _name_forms(full):
-                        if len(short) >= 8 and any(c.isdigit() for c in short):
-                            names.setdefault(short, m.id)
-            self._names = sorted(names.items(), key=lambda kv: -len(kv[0]))
+            self._names = _catalog_memo(self.kb)["names"] or _build_catalog_names(self.kb)
+            _catalog_memo(self.kb)["names"] = self._names
         return self._names
+
+
+@per_knowledge_base
+def _catalog_memo(kb: KnowledgeBase) -> dict[str, Any]:
+    """What every CatalogResolver of one knowledge base shares (name index, evidence lines),
+    so a resolver made per model costs nothing to build."""
+    return {"names": None, "evidence": {}}
+
+
+def _build_catalog_names(kb: KnowledgeBase) -> list[tuple[str, str]]:
+    names: dict[str, str] = {}
+    # roots first: a re-upload sharing an upstream's name must not win over the upstream
+    for m in sorted(kb.models.values(), key=lambda m: len(m.base_models)):
+        for full in (m.id, *m.aliases):
+            for short in _name_forms(full):
+                if len(short) >= 8 and any(c.isdigit() for c in short):
+                    names.setdefault(short, m.id)
+    return sorted(names.items(), key=lambda kv: -len(kv[0]))
 
 
 def _name_forms(full_id: str) -> list[str]:
