@@ -480,6 +480,15 @@ def scan_code_cmd(
         con.print(f"unresolved: {r.location}: {r.expression}")
 
 
+def _register_audit() -> None:
+    from smallprint.audit.command import register
+
+    register(app)
+
+
+_register_audit()
+
+
 def _usage_error_line(e: Any) -> str:
     """A command-line mistake as one line that still points at the help."""
     ctx = getattr(e, "ctx", None)

@@ -102,3 +102,9 @@ def ancestor_nodes(con: Any) -> list[str]:
         "SELECT DISTINCT ancestor FROM reg_view WHERE in_registry AND model IN (SELECT model FROM affected)"
     ).fetchall()
     return [r[0] for r in rows]
+
+
+def arrow_of(result: Any) -> Any:
+    """A DuckDB result as a pyarrow Table (`to_arrow_table` since DuckDB 1.4, `fetch_arrow_table` before)."""
+    fetch = getattr(result, "to_arrow_table", None) or result.fetch_arrow_table
+    return fetch()

@@ -15,6 +15,7 @@ from typing import Any
 import pyarrow as pa
 
 from smallprint.audit import graph
+from smallprint.audit.graph import arrow_of
 from smallprint.audit.evaluate import registry_node
 from smallprint.audit.records import State, record_schema
 
@@ -113,10 +114,10 @@ def _registry_round(con: Any, state: State, affected: dict[str, str], profiles: 
         return
     wanted = set(graph.ancestor_nodes(con))
     con.register("wanted", pa.table({"node": sorted(wanted)}))
-    rows = con.execute(
+    rows = arrow_of(con.execute(
         "SELECT model_id, license, declared_license, base_ids, relation, datasets, licence_evidence FROM cur "
         "WHERE lower(model_id) IN (SELECT node FROM wanted)"
-    ).fetch_arrow_table().to_pylist()
+    )).to_pylist()
     con.unregister("wanted")
     nodes = {str(r["model_id"]).lower(): registry_node(r) for r in rows}
     progress.restart("registry", len(todo))

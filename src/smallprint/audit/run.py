@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 
 from smallprint.audit.engines import default_workers, run_local, run_ray
 from smallprint.audit.evaluate import registry_node
+from smallprint.audit.graph import arrow_of
 from smallprint.audit.progress import Progress
 from smallprint.audit.records import State, record_schema
 from smallprint.audit.sources import ROW_SCHEMA, Source, open_sources, parse_since
@@ -186,10 +187,10 @@ def _earlier_hub_rows(state: State, seen: set[str], since: str | None) -> Iterat
         return
     con = duckdb.connect()
     files = [str(p) for p in parts]
-    table = con.execute(
+    table = arrow_of(con.execute(
         "SELECT * FROM read_parquet(?) QUALIFY row_number() OVER (PARTITION BY modelId ORDER BY last_modified DESC, key DESC) = 1 "
         "ORDER BY modelId", [files]
-    ).fetch_arrow_table()
+    ))
     mask = [m not in seen and (since is None or (lm or "") >= since)
             for m, lm in zip(table.column("modelId").to_pylist(), table.column("last_modified").to_pylist(), strict=True)]
     table = table.filter(pa.array(mask, pa.bool_())).cast(ROW_SCHEMA)
