@@ -46,6 +46,7 @@ class FakeRepo:
     broken_files: set[str] = field(default_factory=set)  # answer 500 for these
     sizes_in_info: bool = True  # the real API lists sizes only with blobs=True
     slow_file_seconds: float = 0.0  # wait this long before answering a weight-file GET
+    last_modified: str = "2025-01-02T00:00:00.000Z"  # lastModified in the API (listings sort by it)
 
     def info(self) -> dict[str, Any]:
         org = self.repo_id.split("/")[0]
@@ -68,7 +69,7 @@ class FakeRepo:
             "likes": 0,
             "library_name": "transformers",
             "pipeline_tag": "text-generation",
-            "lastModified": "2025-01-02T00:00:00.000Z",
+            "lastModified": self.last_modified,
             "createdAt": "2025-01-01T00:00:00.000Z",
             "cardData": self.card_data,
             "siblings": siblings,
@@ -104,6 +105,8 @@ class StandInHub:
         self.requests: list[str] = []
         self.ranges: list[tuple[str, str]] = []  # (file, Range header or "") of every file GET
         self.body_bytes = 0  # file body bytes sent, all requests together
+        self.page_size = 50  # models per page of a listing (`GET /api/models`, paged by Link headers)
+        self.listed = 0  # models returned by listings, all pages together
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -151,7 +154,9 @@ class _Handler(BaseHTTPRequestHandler):
         path = unquote(urlsplit(self.path).path)
         self.stand_in.requests.append(f"{self.command} {path}")
         parts = [p for p in path.split("/") if p]
-        if len(parts) >= 4 and parts[0] == "api" and parts[1] == "models":
+        if parts == ["api", "models"]:
+            self._listing(send_body)
+        elif len(parts) >= 4 and parts[0] == "api" and parts[1] == "models":
             self._model_info(parts[2:], send_body)
         elif len(parts) >= 5 and parts[2] == "resolve":
             self._resolve(f"{parts[0]}/{parts[1]}", parts[3], "/".join(parts[4:]), send_body)
@@ -159,6 +164,37 @@ class _Handler(BaseHTTPRequestHandler):
             self._cdn(f"{parts[1]}/{parts[2]}", "/".join(parts[3:]), send_body)
         else:
             self._error(404, "RepoNotFound", "Repository not found", send_body)
+
+    def _listing(self, send_body: bool) -> None:
+        """`list_models`: newest first when sorted by lastModified, `cardData` on request,
+        pages of `page_size` linked by `Link: <...>; rel="next"` as the Hub pages them."""
+        from urllib.parse import parse_qs, urlencode
+
+        query = parse_qs(urlsplit(self.path).query)
+        self.stand_in.requests[-1] += "?" + urlsplit(self.path).query
+        repos = list(self.stand_in.repos.values())
+        if query.get("author"):
+            repos = [r for r in repos if r.repo_id.split("/")[0] == query["author"][0]]
+        if query.get("sort", [""])[0] == "lastModified":
+            repos.sort(key=lambda r: (r.last_modified, r.repo_id), reverse=True)
+        start = int(query.get("cursor", ["0"])[0])
+        page = repos[start : start + self.stand_in.page_size]
+        with_card = query.get("cardData", [""])[0].lower() == "true"
+        items = []
+        for r in page:
+            info = r.info()
+            item = {k: info[k] for k in ("_id", "id", "modelId", "author", "likes", "downloads", "tags", "pipeline_tag",
+                                         "library_name", "createdAt", "lastModified", "private", "gated")}
+            if with_card:
+                item["cardData"] = info["cardData"]
+            items.append(item)
+        self.stand_in.listed += len(items)
+        headers = {"Content-Type": "application/json"}
+        if start + len(page) < len(repos):
+            rest = {k: v[0] for k, v in query.items() if k != "cursor"}
+            host, port = self.server.server_address[:2]
+            headers["Link"] = f'<http://{host!s}:{port}/api/models?{urlencode({**rest, "cursor": start + len(page)})}>; rel="next"'
+        self._send(200, json.dumps(items).encode(), headers, send_body)
 
     def _model_info(self, parts: list[str], send_body: bool) -> None:
         repo = self.stand_in.repos.get(f"{parts[0]}/{parts[1]}")

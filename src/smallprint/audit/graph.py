@@ -104,7 +104,8 @@ def ancestor_nodes(con: Any) -> list[str]:
     return [r[0] for r in rows]
 
 
-def arrow_of(result: Any) -> Any:
-    """A DuckDB result as a pyarrow Table (`to_arrow_table` since DuckDB 1.4, `fetch_arrow_table` before)."""
-    fetch = getattr(result, "to_arrow_table", None) or result.fetch_arrow_table
+def arrow_of(con: Any, sql: str) -> Any:
+    """A query's rows as a pyarrow Table (`to_arrow_table` since DuckDB 1.4, `arrow` before)."""
+    rel = con.sql(sql)
+    fetch = getattr(rel, "to_arrow_table", None) or rel.arrow
     return fetch()

@@ -62,8 +62,8 @@ def assemble(req: Any, state: State, index: list[pa.Table], outcome: Any, profil
     if records:
         con.execute(f"CREATE TEMP VIEW rec AS SELECT * FROM read_parquet({_files(records)}, union_by_name = true)")
     else:
-        con.execute("CREATE TEMP VIEW rec AS SELECT * FROM empty_records")
         con.register("empty_records", schema.empty_table())
+        con.execute("CREATE TEMP VIEW rec AS SELECT * FROM empty_records")
     con.execute("""
         CREATE TEMP TABLE cur AS
         SELECT r.* FROM current c JOIN (SELECT * FROM rec QUALIFY row_number() OVER (PARTITION BY key) = 1) r
@@ -114,7 +114,7 @@ def _registry_round(con: Any, state: State, affected: dict[str, str], profiles: 
         return
     wanted = set(graph.ancestor_nodes(con))
     con.register("wanted", pa.table({"node": sorted(wanted)}))
-    rows = arrow_of(con.execute(
+    rows = arrow_of(con, (
         "SELECT model_id, license, declared_license, base_ids, relation, datasets, licence_evidence FROM cur "
         "WHERE lower(model_id) IN (SELECT node FROM wanted)"
     )).to_pylist()

@@ -187,9 +187,11 @@ def _earlier_hub_rows(state: State, seen: set[str], since: str | None) -> Iterat
         return
     con = duckdb.connect()
     files = [str(p) for p in parts]
-    table = arrow_of(con.execute(
-        "SELECT * FROM read_parquet(?) QUALIFY row_number() OVER (PARTITION BY modelId ORDER BY last_modified DESC, key DESC) = 1 "
-        "ORDER BY modelId", [files]
+    from smallprint.audit.outputs import _files
+
+    table = arrow_of(con, (
+        f"SELECT * FROM read_parquet({_files(files)}) QUALIFY row_number() OVER (PARTITION BY modelId "
+        "ORDER BY last_modified DESC, key DESC) = 1 ORDER BY modelId"
     ))
     mask = [m not in seen and (since is None or (lm or "") >= since)
             for m, lm in zip(table.column("modelId").to_pylist(), table.column("last_modified").to_pylist(), strict=True)]

@@ -64,10 +64,16 @@ def _pick(rng: random.Random, table: list[tuple[Any, float]]) -> Any:
     return table[-1][0]
 
 
+def _paragraphs() -> list[str]:
+    rng = random.Random(12345)
+    return [" ".join(rng.choice(WORDS) for _ in range(rng.randint(20, 90))).capitalize() + "." for _ in range(300)]
+
+
+_PARAGRAPHS = _paragraphs()
+
+
 def _body(rng: random.Random, name: str, license_id: str | None) -> str:
-    paras = []
-    for _ in range(rng.choice((1, 2, 3, 4, 6, 10, 16))):
-        paras.append(" ".join(rng.choice(WORDS) for _ in range(rng.randint(20, 90))).capitalize() + ".")
+    paras = rng.sample(_PARAGRAPHS, rng.choice((1, 2, 3, 4, 6, 10, 16)))
     if license_id and rng.random() < 0.3:
         paras.append(f"## License\n\nThis model is released under the {license_id} license.")
     if rng.random() < 0.2:
