@@ -12,8 +12,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from conftest import card, row, table_rows, write_rows
-from hub_server import FakeRepo, StandInHub, isolate_hub_env
 
+from hub_server import FakeRepo, StandInHub, isolate_hub_env
 from smallprint.audit import AuditRequest, run_audit
 from smallprint.errors import InputError
 

@@ -18,6 +18,7 @@ def register(app: typer.Typer) -> None:
         workers: Annotated[int | None, typer.Option("--workers", "-w", help="worker processes (local) or at most this many actors (ray); default: every CPU (ray: one less)")] = None,
         since: Annotated[str | None, typer.Option("--since", help="only models last modified on or after DATE (YYYY-MM-DD)")] = None,
         use: Annotated[list[str] | None, typer.Option("--use", help="a verdict column per use profile (preset or file); repeatable; default commercial-saas")] = None,
+        batch_rows: Annotated[int, typer.Option("--batch-rows", help="rows per batch (the unit of work and of resumption)")] = 1000,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
     ) -> None:
         """Audit a whole registry of model cards: licences, lineage, conflicts and verdicts, incrementally."""
@@ -26,7 +27,7 @@ def register(app: typer.Typer) -> None:
         req = AuditRequest(
             sources=list(sources), out=out, engine=engine, workers=workers, since=since,
             profiles=list(use) if use else list(DEFAULT_PROFILES),
-            progress=not quiet and sys.stderr.isatty(),
+            progress=not quiet and sys.stderr.isatty(), batch_rows=batch_rows,
         )
         outcome = run_audit(req)
         for err in outcome.errors:

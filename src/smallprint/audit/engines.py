@@ -123,8 +123,8 @@ def run_ray(
         raise InputError("--engine ray needs Ray: pip install 'smallprint[ray]'") from e
     if not ray.is_initialized():
         address = os.environ.get("RAY_ADDRESS")
-        ray.init(address=address or None, include_dashboard=False, log_to_driver=False,
-                 configure_logging=False, **({} if address else {"num_cpus": default_workers()}))
+        options: dict[str, Any] = {} if address else {"num_cpus": default_workers()}
+        ray.init(address=address or None, include_dashboard=False, log_to_driver=False, configure_logging=False, **options)
     ctx = ray.data.DataContext.get_current()
     ctx.enable_progress_bars = False
     ctx.verbose_stats_logs = False

@@ -18,7 +18,15 @@ from typing import Any
 from smallprint.errors import SmallprintError
 from smallprint.evaluators.lineage import CatalogResolver, ChainResolver
 from smallprint.kb import KnowledgeBase, default_kb
-from smallprint.model import CheckResult, Evidence, Finding, LicenseClaim, LicenseResult, ModelFacts, Term
+from smallprint.model import (
+    CheckResult,
+    Evidence,
+    Finding,
+    LicenseClaim,
+    LicenseResult,
+    ModelFacts,
+    Term,
+)
 
 KEY_TERMS = (
     "commercial-use",
@@ -162,7 +170,16 @@ class Evaluator:
 
 
 def _value(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True) if not isinstance(value, str) else value
+    """A term's value as text: strings as they are, anything else as JSON (`true`, `700000000`, `["a"]`)."""
+    if isinstance(value, str):
+        return value
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if type(value) is int:
+        return str(value)
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def to_record(row: Mapping[str, Any], result: CheckResult, kb: KnowledgeBase, profiles: Sequence[str]) -> dict[str, Any]:

@@ -15,8 +15,8 @@ from typing import Any
 import pyarrow as pa
 
 from smallprint.audit import graph
-from smallprint.audit.graph import arrow_of
 from smallprint.audit.evaluate import registry_node
+from smallprint.audit.graph import arrow_of
 from smallprint.audit.records import State, record_schema
 
 FINDING_JSON = (
@@ -27,6 +27,11 @@ DUPLICATE = "duplicate-model-id"
 
 Evaluate = Callable[[Iterator[pa.RecordBatch], dict[str, Any], Callable[[pa.Table, int], None]], None]
 Reread = Callable[[set[str]], Iterator[pa.RecordBatch]]
+
+
+def _count(con: Any, sql: str) -> int:
+    got = con.execute(sql).fetchone()
+    return int(got[0]) if got else 0
 
 
 def _files(paths: list[str]) -> str:
@@ -48,11 +53,11 @@ def assemble(req: Any, state: State, index: list[pa.Table], outcome: Any, profil
     schema = record_schema(profiles)
     idx = pa.concat_tables(index) if index else pa.table({
         "model_id": pa.array([], pa.string()), "key": pa.array([], pa.string()),
-        "last_modified": pa.array([], pa.string()), "seq": pa.array([], pa.int64()), "row": pa.array([], pa.int64())})
+        "last_modified": pa.array([], pa.string()), "source": pa.array([], pa.string()), "seq": pa.array([], pa.int64()), "row": pa.array([], pa.int64())})
     con.register("idx", idx)
     con.execute("""
         CREATE TEMP TABLE current AS
-        SELECT model_id, key, count(*) OVER (PARTITION BY model_id) AS copies,
+        SELECT model_id, key, source, count(*) OVER (PARTITION BY model_id) AS copies,
                list(last_modified) OVER (PARTITION BY model_id) AS dates
         FROM idx
         QUALIFY row_number() OVER (PARTITION BY model_id ORDER BY last_modified DESC NULLS LAST, seq DESC, row DESC) = 1
@@ -90,12 +95,12 @@ def assemble(req: Any, state: State, index: list[pa.Table], outcome: Any, profil
         SELECT * FROM cur WHERE key NOT IN (SELECT key FROM again)
         UNION ALL BY NAME SELECT * FROM again
     """)
-    outcome.registry_evaluated = int(con.execute("SELECT count(*) FROM again").fetchone()[0])
+    outcome.registry_evaluated = _count(con, "SELECT count(*) FROM again")
     _duplicates(con)
     _write_outputs(con, req.out, profiles)
     from smallprint.audit.summary import write_summary
 
-    outcome.models = int(con.execute("SELECT count(*) FROM models").fetchone()[0])
+    outcome.models = _count(con, "SELECT count(*) FROM models")
     outcome.summary = write_summary(con, req.out, profiles, outcome)
 
 
@@ -136,7 +141,7 @@ def _duplicates(con: Any) -> None:
         CREATE TEMP TABLE models_full AS
         SELECT f.* REPLACE (
             CASE WHEN c.copies > 1 THEN list_sort(list_distinct(list_append(f.finding_codes, '{DUPLICATE}')))
-                 ELSE f.finding_codes END AS finding_codes),
+                 ELSE f.finding_codes END AS finding_codes, c.source AS source),
             c.copies AS copies
         FROM final0 f JOIN current c USING (key)
         ORDER BY f.model_id, f.key

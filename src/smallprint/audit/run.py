@@ -42,6 +42,7 @@ class AuditRequest:
     since: str | None = None
     profiles: list[str] = field(default_factory=lambda: list(DEFAULT_PROFILES))
     progress: bool = True
+    batch_rows: int = 1000  # rows per batch: the unit of work, of progress and of what a kill can lose
 
 
 @dataclass
@@ -64,6 +65,8 @@ def _check_request(req: AuditRequest) -> None:
 
     if req.engine not in ENGINES:
         raise InputError(f"--engine {req.engine!r}: one of {', '.join(ENGINES)}")
+    if req.batch_rows < 1:
+        raise InputError("--batch-rows must be 1 or more")
     if req.workers is not None and req.workers < 1:
         raise InputError("--workers must be 1 or more")
     if not req.sources:
@@ -78,7 +81,7 @@ def run_audit(req: AuditRequest) -> AuditOutcome:
     """Audit every model of the sources into `req.out`; errors in one source never stop the others."""
     _check_request(req)
     since = parse_since(req.since) if req.since else None
-    sources = open_sources(req.sources)
+    sources = open_sources(req.sources, req.batch_rows)
     req.out.mkdir(parents=True, exist_ok=True)
     profiles = list(dict.fromkeys(req.profiles))
     state = State(req.out, profiles)
@@ -92,7 +95,8 @@ def run_audit(req: AuditRequest) -> AuditOutcome:
         for seq, batch in enumerate(_all_batches(sources, state, since)):
             index.append(pa.table({
                 "model_id": batch.column("modelId"), "key": batch.column("key"),
-                "last_modified": batch.column("last_modified"), "seq": pa.array([seq] * batch.num_rows, pa.int64()),
+                "last_modified": batch.column("last_modified"), "source": batch.column("source"),
+                "seq": pa.array([seq] * batch.num_rows, pa.int64()),
             }).append_column("row", pa.array(range(batch.num_rows), pa.int64())))
             keys = batch.column("key").to_pylist()
             keep = [k not in done for k in keys]
@@ -133,7 +137,7 @@ def _reread(sources: list[Source], state: State, since: str | None, keys: set[st
     for s in sources:
         if s.kind == "hub":
             continue
-        for batch in Source(s.spec, s.kind).batches(since):
+        for batch in Source(s.spec, s.kind, batch_rows=s.batch_rows).batches(since):
             mask = [k in keys for k in batch.column("key").to_pylist()]
             if any(mask):
                 yield batch.filter(pa.array(mask))

@@ -94,6 +94,7 @@ class Source:
     kind: str  # parquet | jsonl | hub | folder
     errors: list[str] = field(default_factory=list)
     rows_read: int = 0
+    batch_rows: int = BATCH_ROWS
 
     def batches(self, since: str | None = None) -> Iterator[pa.RecordBatch]:
         if self.kind == "parquet":
@@ -120,12 +121,12 @@ class Source:
         return None
 
 
-def open_sources(specs: list[str]) -> list[Source]:
+def open_sources(specs: list[str], batch_rows: int = BATCH_ROWS) -> list[Source]:
     """Classify each SOURCE: a .parquet/.jsonl file or folder of them, `hub:[QUERY]`, or a snapshot tree."""
     out = []
     for spec in specs:
         if spec == "hub" or spec.startswith("hub:"):
-            out.append(Source(spec, "hub"))
+            out.append(Source(spec, "hub", batch_rows=batch_rows))
             continue
         path = Path(spec).expanduser()
         if not path.exists():
@@ -133,17 +134,17 @@ def open_sources(specs: list[str]) -> list[Source]:
         if path.is_file():
             suffix = "".join(path.suffixes[-2:]).lower()
             if path.suffix.lower() == ".parquet":
-                out.append(Source(spec, "parquet"))
+                out.append(Source(spec, "parquet", batch_rows=batch_rows))
             elif path.suffix.lower() in (".jsonl", ".ndjson", ".json") or suffix in (".jsonl.gz",):
-                out.append(Source(spec, "jsonl"))
+                out.append(Source(spec, "jsonl", batch_rows=batch_rows))
             else:
                 raise InputError(f"{spec}: not a registry dump (expected .parquet or .jsonl)")
         elif _parquet_files(path):
-            out.append(Source(spec, "parquet"))
+            out.append(Source(spec, "parquet", batch_rows=batch_rows))
         elif any(path.glob("*.jsonl")):
-            out.append(Source(spec, "jsonl"))
+            out.append(Source(spec, "jsonl", batch_rows=batch_rows))
         else:
-            out.append(Source(spec, "folder"))
+            out.append(Source(spec, "folder", batch_rows=batch_rows))
     return out
 
 
@@ -232,7 +233,7 @@ def _parquet_batches(src: Source, since: str | None) -> Iterator[pa.RecordBatch]
             continue
         cols = [c for c in DUMP_COLUMNS if c in names]
         try:
-            for batch in pf.iter_batches(batch_size=BATCH_ROWS, columns=cols):
+            for batch in pf.iter_batches(batch_size=src.batch_rows, columns=cols):
                 out = _normalise(batch, f.name, "dump", since)
                 src.rows_read += batch.num_rows
                 yield out
@@ -276,7 +277,7 @@ def _jsonl_batches(src: Source, since: str | None) -> Iterator[pa.RecordBatch]:
                         break
                     checked = True
                 pending.append(obj)
-                if len(pending) >= BATCH_ROWS:
+                if len(pending) >= src.batch_rows:
                     src.rows_read += len(pending)
                     yield _normalise(_table(pending), f.name, "dump", since)
                     pending = []
@@ -326,7 +327,7 @@ def _folder_batches(src: Source, since: str | None) -> Iterator[pa.RecordBatch]:
                             ("card", None), ("card_data", None), ("path", str(folder)), ("origin", "folder"),
                             ("source", str(root)), ("key", f"{mid}@{stamp}:{folder}")):
             rows[name].append(value)
-        if len(rows["modelId"]) >= BATCH_ROWS:
+        if len(rows["modelId"]) >= src.batch_rows:
             yield flush()
     if rows["modelId"]:
         yield flush()
@@ -378,7 +379,7 @@ def _hub_batches(src: Source, since: str | None) -> Iterator[pa.RecordBatch]:
                                 ("path", None), ("origin", "hub"), ("source", settings.endpoint),
                                 ("key", row_key(info.id, lm, json.dumps(data, default=str)))):
                 rows[name].append(value)
-            if len(rows["modelId"]) >= BATCH_ROWS:
+            if len(rows["modelId"]) >= src.batch_rows:
                 yield flush()
     except Exception as e:
         src.errors.append(f"{src.spec}: the Hub listing stopped after {src.rows_read} models ({_why(e)})")

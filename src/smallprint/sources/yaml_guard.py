@@ -119,7 +119,10 @@ def load_bounded_yaml(text: str) -> LoadedYaml | YamlProblem:
 
 
 def _load_bounded(text: str) -> LoadedYaml | YamlProblem:
-    loader = BoundedSafeLoader(text)
+    try:
+        loader = BoundedSafeLoader(text)  # the reader checks the characters here
+    except yaml.YAMLError as exc:
+        return YamlProblem(f"invalid YAML: {_summary(exc)}", _problem_line(exc))
     try:
         node = loader.get_single_node()
         if node is None:
