@@ -10,7 +10,12 @@ from pathlib import Path
 import pytest
 
 from smallprint.sources.card import _closing_fence, _opening_fence, normalise_text
-from smallprint.sources.yaml_guard import _load_bounded, _load_with_libyaml, fast_path_safe, load_bounded_yaml
+from smallprint.sources.yaml_guard import (
+    _load_bounded,
+    _load_with_libyaml,
+    fast_path_safe,
+    load_bounded_yaml,
+)
 
 CORPUS = Path(os.environ.get("SMALLPRINT_CORPUS") or Path(__file__).resolve().parents[3] / "shared" / "corpus")
 if not (CORPUS / "cards").is_dir():
