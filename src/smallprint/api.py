@@ -1,6 +1,6 @@
 """The library API: everything the command line does, as typed functions.
 
-`cli.py` is a thin shell over these; other programs import them the same way.
+The command line (`smallprint.cli`) is a thin shell over these; other programs import them the same way.
 """
 
 from __future__ import annotations
@@ -9,15 +9,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from smallprint.documents import (
+    DIFF_SCHEMA,
+    EXPLAIN_SCHEMA,
+    LICENSE_SCHEMA,
+    diff_document,
+    entry_summary,
+    explain_document,
+    license_document,
+)
 from smallprint.errors import InputError, SmallprintError
 from smallprint.kb import KnowledgeBase, LicenseEntry, default_kb
 from smallprint.model import Deviation, LicenseMatch, LicenseResult, Term
 from smallprint.text import NormalizedText, normalize
-
-LICENSE_SCHEMA = "smallprint/license/1"
-EXPLAIN_SCHEMA = "smallprint/explain/1"
-DIFF_SCHEMA = "smallprint/diff/1"
-
 
 # -- licence identification -------------------------------------------------------------
 
@@ -54,9 +58,14 @@ def license_results(paths: list[str], kb: KnowledgeBase | None = None) -> list[L
     return out
 
 
-def license_document(results: list[LicenseResult]) -> dict[str, Any]:
-    """The `smallprint/license/1` JSON object."""
-    return {"schema": LICENSE_SCHEMA, "results": [r.to_dict() for r in results]}
+def list_licenses(kind: str | None = None, kb: KnowledgeBase | None = None) -> list[LicenseEntry]:
+    """The knowledge base's licences and use policies (of one kind), by family then id;
+    InputError names the known kinds when `kind` is not one of them."""
+    kb = kb or default_kb()
+    kinds = sorted({e.kind for e in kb})
+    if kind is not None and kind not in kinds:
+        raise InputError(f"unknown kind {kind!r} (expected one of: {', '.join(kinds)})")
+    return sorted((e for e in kb if kind is None or e.kind == kind), key=lambda e: (e.family, e.id))
 
 
 # -- explain ----------------------------------------------------------------------------
@@ -71,37 +80,7 @@ class Explanation:
     policies: list[LicenseEntry] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        e = self.entry
-        return {
-            "schema": EXPLAIN_SCHEMA,
-            "license": entry_summary(e),
-            "policies": [entry_summary(p) for p in self.policies],
-            "terms": [t.to_dict() for t in self.terms],
-        }
-
-
-def entry_summary(e: LicenseEntry) -> dict[str, Any]:
-    return {
-        "id": e.id,
-        "name": e.name,
-        "version": e.version,
-        "family": e.family,
-        "publisher": e.publisher,
-        "date": e.date,
-        "kind": e.kind,
-        "spdx_id": e.spdx_id,
-        "hub_id": e.hub_id,
-        "osi_approved": e.osi_approved,
-        "url": e.url,
-        "incorporates": list(e.incorporates),
-        "members": list(e.members),
-        "reference_text": {
-            "present": e.text.present,
-            "source_url": e.text.source_url,
-            "commit": e.text.commit,
-        },
-        "notes": e.notes,
-    }
+        return explain_document(self)
 
 
 def resolve_license_id(name: str, kb: KnowledgeBase | None = None) -> LicenseEntry:
@@ -164,32 +143,7 @@ class LicenseDiff:
     passages: list[Deviation]
 
     def to_dict(self) -> dict[str, Any]:
-        def side(s: DiffSide) -> dict[str, Any]:
-            return {
-                "label": s.label,
-                "file": s.file,
-                "license": None if s.entry is None else s.entry.id,
-                "name": None if s.entry is None else s.entry.name,
-                "version": None if s.entry is None else s.entry.version,
-            }
-
-        return {
-            "schema": DIFF_SCHEMA,
-            "a": side(self.a),
-            "b": side(self.b),
-            "changed_terms": [c.to_dict() for c in self.changed_terms],
-            "same_terms": self.same_terms,
-            "passages": [
-                {
-                    "kind": d.kind,
-                    "a_lines": None if d.reference_lines is None else list(d.reference_lines),
-                    "b_lines": None if d.start_line is None else [d.start_line, d.end_line],
-                    "a": d.display_reference,
-                    "b": d.display_text,
-                }
-                for d in self.passages
-            ],
-        }
+        return diff_document(self)
 
 
 def _diff_side(arg: str, kb: KnowledgeBase) -> DiffSide:
@@ -257,10 +211,12 @@ __all__ = [
     "LicenseResult",
     "NormalizedText",
     "diff",
+    "entry_summary",
     "explain",
     "identify_license_file",
     "identify_license_text",
     "license_document",
     "license_results",
+    "list_licenses",
     "resolve_license_id",
 ]

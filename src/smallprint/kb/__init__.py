@@ -59,14 +59,14 @@ def _read_yaml(path: Path) -> Any:
         raise KnowledgeBaseError(f"{path}: broken YAML: {str(e).splitlines()[0]}") from e
 
 
-def _data_dirs(sub: str) -> list[Path]:
-    dirs = [KB_DIR / sub]
+def _extra_roots() -> list[Path]:
+    """The directories named by `SMALLPRINT_KB_PATH`, in order."""
     extra = os.environ.get("SMALLPRINT_KB_PATH")
-    if extra:
-        for p in extra.split(os.pathsep):
-            if p and (Path(p) / sub).is_dir():
-                dirs.append(Path(p) / sub)
-    return dirs
+    return [Path(p) for p in extra.split(os.pathsep) if p] if extra else []
+
+
+def _data_dirs(sub: str) -> list[Path]:
+    return [d / sub for d in (KB_DIR, *_extra_roots()) if d == KB_DIR or (d / sub).is_dir()]
 
 
 class KnowledgeBase:
@@ -130,6 +130,26 @@ class KnowledgeBase:
             txt = (base / e.text.file).read_text(encoding="utf-8")
         self._texts[license_id] = txt
         return txt
+
+    # -- bundled data files --------------------------------------------------
+    def data_file(self, rel: str) -> Path | None:
+        """A data file by its path inside the knowledge base (`models/llama.yaml`): the
+        `SMALLPRINT_KB_PATH` directories first, then the bundled data; None when absent."""
+        rel_path = Path(rel)
+        if rel_path.is_absolute() or ".." in rel_path.parts:
+            return None
+        for root in (*reversed(_extra_roots()), KB_DIR):
+            p = root / rel_path
+            if p.is_file():
+                return p
+        return None
+
+    @property
+    def release(self) -> str:
+        """The knowledge base's release date (`updated` in kb.yaml), or "unknown"."""
+        p = self.data_file("kb.yaml")
+        data = _read_yaml(p) if p else None
+        return str(data.get("updated", "unknown")) if isinstance(data, dict) else "unknown"
 
     # -- models -------------------------------------------------------------
     def model(self, model_id: str) -> CatalogModel | None:

@@ -15,8 +15,9 @@ from typing import Any
 
 from smallprint import __version__
 from smallprint.evaluators.findings import dataset_license_id
+from smallprint.kb import KnowledgeBase
 from smallprint.model import CheckResult, LineageNode
-from smallprint.reports.clock import report_time
+from smallprint.reports.context import ReportContext
 
 TOOL_NAME = "smallprint"
 PROP = "smallprint:"
@@ -59,19 +60,17 @@ def _license_objs(license_ids: list[tuple[str, str | None, str | None, str]]) ->
     return out
 
 
-def _kb_license(lid: str | None) -> tuple[str | None, str | None, str | None]:
-    """(id, spdx_id, url) for a licence id, from the knowledge base."""
+def _kb_license(lid: str | None, kb: KnowledgeBase) -> tuple[str | None, str | None, str | None]:
+    """(id, spdx_id, url) for a licence id, from the report's knowledge base."""
     if not lid:
         return None, None, None
-    from smallprint.kb import default_kb
-
-    e = default_kb().get(lid)
+    e = kb.get(lid)
     if e is None:
         return lid, None, None
     return e.id, e.spdx_id, e.url
 
 
-def _model_component(r: CheckResult) -> Any:
+def _model_component(r: CheckResult, kb: KnowledgeBase) -> Any:
     from cyclonedx.model import ExternalReference, ExternalReferenceType, Property, XsUri
     from cyclonedx.model.component import Component, ComponentType, Pedigree
     from packageurl import PackageURL
@@ -81,13 +80,13 @@ def _model_component(r: CheckResult) -> Any:
     rev = r.facts.revision if r.facts else None
     lic: list[tuple[str, str | None, str | None, str]] = []
     for m in r.license.licenses:
-        _, _, url = _kb_license(m.id)
+        _, _, url = _kb_license(m.id, kb)
         lic.append((m.id, m.spdx_id, url, "concluded"))
     if r.facts:
         for c in r.facts.license_claims:
             if c.result:
                 for m in c.result.licenses[:1]:
-                    _, _, url = _kb_license(m.id)
+                    _, _, url = _kb_license(m.id, kb)
                     lic.append((m.id, m.spdx_id, url, "declared"))
     ext = []
     purl = None
@@ -119,7 +118,7 @@ def _model_component(r: CheckResult) -> Any:
             props.append(Property(name=f"{PROP}mof_class", value=str(mof["class"])))
     for t in r.terms:
         props.append(Property(name=f"{PROP}term:{t.key}", value=json.dumps(t.value)))
-    ancestors = [_ancestor_component(n) for n in r.lineage if n.depth > 0]
+    ancestors = [_ancestor_component(n, kb) for n in r.lineage if n.depth > 0]
     return Component(
         type=ComponentType.MACHINE_LEARNING_MODEL,
         bom_ref=_model_ref(r),
@@ -138,12 +137,12 @@ def _model_ref(r: CheckResult) -> str:
     return f"model:{r.model_id or r.target}"
 
 
-def _ancestor_component(n: LineageNode) -> Any:
+def _ancestor_component(n: LineageNode, kb: KnowledgeBase) -> Any:
     from cyclonedx.model import ExternalReference, ExternalReferenceType, Property, XsUri
     from cyclonedx.model.component import Component, ComponentType
 
     group, name = _split_id(n.id)
-    lid, spdx, url = _kb_license(n.license_id)
+    lid, spdx, url = _kb_license(n.license_id, kb)
     props = [Property(name=f"{PROP}depth", value=str(n.depth))]
     if n.relation:
         props.append(Property(name=f"{PROP}relation", value=n.relation))
@@ -166,11 +165,11 @@ def _ancestor_component(n: LineageNode) -> Any:
     )
 
 
-def _dataset_component(ds: str, license_id: str | None) -> Any:
+def _dataset_component(ds: str, license_id: str | None, kb: KnowledgeBase) -> Any:
     from cyclonedx.model import ExternalReference, ExternalReferenceType, XsUri
     from cyclonedx.model.component import Component, ComponentType
 
-    lid, spdx, url = _kb_license(license_id)
+    lid, spdx, url = _kb_license(license_id, kb)
     group, name = _split_id(ds)
     ext = []
     if _is_hub_id(ds):
@@ -190,17 +189,18 @@ def _dataset_component(ds: str, license_id: str | None) -> Any:
     )
 
 
-def build_cyclonedx(results: list[CheckResult]) -> dict[str, Any]:
-    """The ML-BOM as a JSON-ready dict (CycloneDX 1.6)."""
+def build_cyclonedx(results: list[CheckResult], ctx: ReportContext | None = None) -> dict[str, Any]:
+    """The ML-BOM as a JSON-ready dict (CycloneDX 1.6), against the context's knowledge base and clock."""
     from cyclonedx.model.bom import Bom
     from cyclonedx.model.component import Component, ComponentType
     from cyclonedx.output.json import JsonV1Dot6
 
+    ctx = ctx or ReportContext.create()
     bom = Bom()
     if os.environ.get("SOURCE_DATE_EPOCH"):  # reproducible builds: same input, same serial number
         seed = "|".join(sorted(r.model_id or r.target for r in results))
         bom.serial_number = uuid.uuid5(uuid.NAMESPACE_URL, f"smallprint:{seed}")
-    bom.metadata.timestamp = report_time()
+    bom.metadata.timestamp = ctx.now
     bom.metadata.tools.components.add(
         Component(type=ComponentType.APPLICATION, name=TOOL_NAME, version=__version__)
     )
@@ -214,13 +214,13 @@ def build_cyclonedx(results: list[CheckResult]) -> dict[str, Any]:
         if ref in seen_refs:
             continue
         seen_refs.add(ref)
-        bom.components.add(_model_component(r))
+        bom.components.add(_model_component(r, ctx.kb))
         dss = list(dict.fromkeys(r.facts.datasets if r.facts else []))
         model_datasets[ref] = dss
         for ds in dss:
             datasets.setdefault(ds, dataset_license_id(ds))
     for ds, lid in datasets.items():
-        bom.components.add(_dataset_component(ds, lid))
+        bom.components.add(_dataset_component(ds, lid, ctx.kb))
     doc: dict[str, Any] = json.loads(JsonV1Dot6(bom).output_as_string())
     by_ref = {r_: r for r in results if not r.error for r_ in [_model_ref(r)]}
     for comp in doc.get("components", []):
@@ -268,8 +268,8 @@ def _model_card(r: CheckResult, datasets: list[str]) -> dict[str, Any]:
     return card
 
 
-def render_cyclonedx(results: list[CheckResult]) -> str:
-    return json.dumps(build_cyclonedx(results), indent=2, ensure_ascii=False)
+def render_cyclonedx(results: list[CheckResult], ctx: ReportContext | None = None) -> str:
+    return json.dumps(build_cyclonedx(results, ctx), indent=2, ensure_ascii=False)
 
 
 def validate_cyclonedx(text: str) -> str | None:

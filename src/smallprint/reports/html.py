@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from smallprint import __version__
+from smallprint.kb import KnowledgeBase
 from smallprint.model import CheckResult, Evidence, LineageNode, Term
-from smallprint.reports.clock import report_time
+from smallprint.reports.context import ReportContext
 from smallprint.reports.license_views import fmt_value
 
 MAX_DOC_LINES = 4000
@@ -70,18 +71,6 @@ def e(s: Any) -> str:
     return html.escape("" if s is None else str(s), quote=True)
 
 
-def _kb_updated() -> str:
-    try:
-        import yaml
-
-        from smallprint.kb import KB_DIR
-
-        data = yaml.safe_load((KB_DIR / "kb.yaml").read_text(encoding="utf-8"))
-        return str(data.get("updated", "unknown"))
-    except Exception:
-        return "unknown"
-
-
 class _Library:
     """Every text evidence points at, once for the whole report (a licence cited by 50
     models is printed once), with the lines cited anywhere highlighted."""
@@ -123,8 +112,9 @@ class _Library:
 class _Docs:
     """One model's view of the library: finds the texts its evidence points at."""
 
-    def __init__(self, prefix: str, r: CheckResult, lib: _Library):
+    def __init__(self, prefix: str, r: CheckResult, lib: _Library, kb: KnowledgeBase):
         self.prefix = prefix
+        self.kb = kb
         self.r = r
         self.lib = lib
         self.cited: list[int] = []
@@ -146,12 +136,10 @@ class _Docs:
         if facts and file in facts.texts:
             return facts.texts[file]
         if file.startswith("kb:"):
-            from smallprint.kb import KB_DIR, default_kb
-
+            kb = self.kb
             if "/" in file:  # a bundled data file: kb:models/llama.yaml
-                data = KB_DIR / file[3:]
-                return data.read_text(encoding="utf-8") if data.is_file() else None
-            kb = default_kb()
+                data = kb.data_file(file[3:])
+                return data.read_text(encoding="utf-8") if data is not None else None
             entry = kb.get(file[3:])
             return kb.text(entry.id) if entry else None
         p = Path(file)
@@ -372,9 +360,11 @@ def _sources(r: CheckResult) -> str:
     )
 
 
-def render_html(results: list[CheckResult], title: str = "smallprint report") -> str:
-    now = report_time().strftime("%Y-%m-%d %H:%M UTC")
-    kb_date = _kb_updated()
+def render_html(results: list[CheckResult], title: str = "smallprint report",
+                ctx: ReportContext | None = None) -> str:
+    ctx = ctx or ReportContext.create()
+    now = ctx.now.strftime("%Y-%m-%d %H:%M UTC")
+    kb_date = ctx.kb.release
     summary_rows = []
     sections = []
     library = _Library()
@@ -397,7 +387,7 @@ def render_html(results: list[CheckResult], title: str = "smallprint report") ->
                 f'<section class="model" id="{pid}"><h2>{e(name)}</h2><p class="s-error">{e(r.error)}</p></section>'
             )
             continue
-        docs = _Docs(pid, r, library)
+        docs = _Docs(pid, r, library, ctx.kb)
         terms_html = _terms_table(r.terms, docs)
         verdict_html = _verdict(r, docs)
         findings_html = _findings(r.findings, docs)

@@ -12,8 +12,9 @@ import re
 from typing import Any
 
 from smallprint import __version__
+from smallprint.kb import KnowledgeBase
 from smallprint.model import CheckResult, LineageNode
-from smallprint.reports.clock import report_time
+from smallprint.reports.context import ReportContext
 
 NS = "https://smallprint.invalid/spdx/"
 
@@ -31,23 +32,21 @@ def _license_expression(lid: str | None, spdx: str | None) -> str:
     return "NOASSERTION"
 
 
-def _kb(lid: str | None) -> tuple[str | None, str | None]:
+def _kb(lid: str | None, kb: KnowledgeBase) -> tuple[str | None, str | None]:
     if not lid:
         return None, None
-    from smallprint.kb import default_kb
-
-    e = default_kb().get(lid)
+    e = kb.get(lid)
     return (e.id, e.spdx_id) if e else (lid, None)
 
 
 class _Builder:
     """Accumulates SPDX elements for one document, one id per thing."""
 
-    def __init__(self) -> None:
+    def __init__(self, ctx: ReportContext) -> None:
         from spdx_python_model import v3_0_1 as s
 
         self.s = s
-        self.now = report_time()
+        self.now = ctx.now
         self.objset = s.SHACLObjectSet()
         self.tool = s.Tool(spdxId=f"{NS}tool/smallprint", name=f"smallprint {__version__}")
         self.agent = s.SoftwareAgent(spdxId=f"{NS}agent/smallprint", name="smallprint")
@@ -147,9 +146,10 @@ class _Builder:
         return d
 
 
-def build_spdx3(results: list[CheckResult]) -> str:
-    """The SPDX 3.0.1 JSON-LD document as text."""
-    b = _Builder()
+def build_spdx3(results: list[CheckResult], ctx: ReportContext | None = None) -> str:
+    """The SPDX 3.0.1 JSON-LD document as text, against the context's knowledge base and clock."""
+    ctx = ctx or ReportContext.create()
+    b = _Builder(ctx)
     s = b.s
     roots = []
     for r in results:
@@ -185,7 +185,7 @@ def build_spdx3(results: list[CheckResult]) -> str:
         for n in r.lineage:
             if n.depth == 0:
                 continue
-            lid, spdx = _kb(n.license_id)
+            lid, spdx = _kb(n.license_id, ctx.kb)
             anc = b.ai_package(n.id, None, None)
             if n.license_id:
                 b.rel(anc, "hasDeclaredLicense", [b.license(_license_expression(lid, spdx))])
@@ -202,7 +202,7 @@ def build_spdx3(results: list[CheckResult]) -> str:
                 lid = dataset_license_id(ds)
                 if lid and ds not in b.licensed_datasets:
                     b.licensed_datasets.add(ds)
-                    _, spdx = _kb(lid)
+                    _, spdx = _kb(lid, ctx.kb)
                     b.rel(dpkg, "hasDeclaredLicense", [b.license(_license_expression(lid, spdx))])
     doc = s.SpdxDocument(
         spdxId=f"{NS}document",

@@ -1,0 +1,73 @@
+"""Licence commands: `license` (identify files), `explain`, `diff`, `licenses` (the list)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from smallprint.cli.common import FormatOpt, OutputOpt, app, emit, fail, warn
+
+
+@app.command("license")
+def license_cmd(
+    paths: Annotated[list[str], typer.Argument(help="licence files, or - for standard input")],
+    format: FormatOpt = "table",
+    output: OutputOpt = None,
+) -> None:
+    """Identify the licence(s) in files and show their small print with evidence."""
+    from smallprint.api import license_results
+
+    results = license_results(paths)
+    emit("license", format, results, output)
+    errors = [r for r in results if r.error]
+    for r in errors:
+        warn(str(r.error))
+    if errors:
+        raise typer.Exit(2)
+
+
+@app.command("explain")
+def explain_cmd(
+    license_id: Annotated[str, typer.Argument(help="licence id, Hub tag, SPDX id, name or URL")],
+    format: FormatOpt = "table",
+    output: OutputOpt = None,
+) -> None:
+    """Show a known licence's facts and terms, with the clause behind each."""
+    from smallprint.api import explain
+
+    emit("explain", format, explain(license_id), output)
+
+
+@app.command("diff")
+def diff_cmd(
+    a: Annotated[str, typer.Argument(help="licence id or file")],
+    b: Annotated[str, typer.Argument(help="licence id or file")],
+    format: FormatOpt = "table",
+    output: OutputOpt = None,
+) -> None:
+    """Compare two licences: the terms that differ first, then the changed passages."""
+    from smallprint.api import diff
+
+    emit("diff", format, diff(a, b), output)
+
+
+@app.command("licenses")
+def licenses_cmd(
+    format: FormatOpt = "table",
+    output: OutputOpt = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(help="only this kind: permissive, restricted-model, non-commercial, use-policy, ... "
+                     "(see the kind column)"),
+    ] = None,
+) -> None:
+    """List the licences and use policies the knowledge base knows."""
+    from smallprint.api import list_licenses
+    from smallprint.errors import InputError
+
+    try:
+        entries = list_licenses(kind)
+    except InputError as e:
+        fail(f"--kind: {e}")
+    emit("licenses", format, entries, output)

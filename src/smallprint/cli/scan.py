@@ -1,0 +1,36 @@
+"""`smallprint scan-code`: the models a code base uses, with file and line; an inventory from them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from smallprint.cli.common import FormatOpt, OutputOpt, app, emit, write
+
+
+@app.command("scan-code")
+def scan_code_cmd(
+    root: Annotated[Path, typer.Argument(help="code base (directory or file)")],
+    format: FormatOpt = "table",
+    output: OutputOpt = None,
+    write_inventory: Annotated[
+        Path | None, typer.Option("--write-inventory", help="write an inventory YAML of the models found")
+    ] = None,
+    product: Annotated[str, typer.Option("--product", help="product name in the inventory")] = "default",
+    use: Annotated[str, typer.Option("--use", help="profile preset (or profile YAML) for the inventory")] = "commercial-saas",
+) -> None:
+    """Find the models a code base uses (file and line), including closed API models."""
+    from smallprint.scan import scan_code
+
+    if write_inventory is not None:
+        from smallprint.profiles import resolve_profile
+
+        resolve_profile(use)  # a mistyped preset fails now, not in the next `check --inventory`
+    report = scan_code(root)
+    if write_inventory is not None:
+        from smallprint.inventory import dump_inventory, inventory_from_scan
+
+        write(dump_inventory(inventory_from_scan(report, product, use)), write_inventory)
+    emit("scan", format, report, output)
