@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import table_rows
-
+from audit_fixtures import table_rows
 from smallprint.audit import AuditRequest, run_audit
 from smallprint.audit.synthetic import write_dump
 from smallprint.check import check_targets

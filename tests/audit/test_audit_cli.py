@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import card, row, write_rows
+from audit_fixtures import card, row, write_rows
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:

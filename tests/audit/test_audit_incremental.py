@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from conftest import card, row, table_rows, write_rows
 
+from audit_fixtures import card, row, table_rows, write_rows
 from smallprint.audit import AuditRequest, run_audit
 from smallprint.audit.synthetic import DUMP_SCHEMA, synthetic_rows
 

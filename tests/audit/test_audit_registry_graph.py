@@ -6,8 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import card, row, table_rows, write_rows
-
+from audit_fixtures import card, row, table_rows, write_rows
 from smallprint.audit import AuditRequest, run_audit
 
 

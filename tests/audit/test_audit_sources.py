@@ -11,8 +11,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import card, row, table_rows, write_rows
 
+from audit_fixtures import card, row, table_rows, write_rows
 from hub_server import FakeRepo, StandInHub, isolate_hub_env
 from smallprint.audit import AuditRequest, run_audit
 from smallprint.errors import InputError
