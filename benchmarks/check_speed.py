@@ -1,10 +1,16 @@
-"""How long `check` takes: one local snapshot folder, and a directory of 1,000 generated models.
+"""`smallprint check` as users run it, on the real model cards of the corpus.
 
-Each generated model is a folder with a model card (front matter with licence, base
-model, datasets), a config.json and a small safetensors file written with the real
-library. Everything runs offline against the bundled catalog.
+1. Per model, warm, offline: what one check costs in a long-running process (reading
+   the folder, licence, lineage, findings, openness, the JSON of the result), on every
+   corpus card: median and p95 of CPU time.
+2. The whole command on a directory of N model folders (the corpus cards copied round
+   until there are N, each with its config): `smallprint check DIR --offline --format F`
+   in a fresh process: wall time, CPU time of the process and its workers, CPU per
+   model, peak memory of the largest process, results written. Run at two sizes, the
+   peak memory says whether memory grows with the number of models.
 
-    .venv/bin/python benchmarks/check_speed.py [--models 1000] [--repeat 7]
+    SMALLPRINT_CORPUS=/work/shared/corpus python benchmarks/check_speed.py [--models 2000] [--format json]
+        [--extra-args "--jobs 2"]
 """
 
 from __future__ import annotations
@@ -12,98 +18,96 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
-import subprocess
+import resource
+import shlex
+import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-from safetensors.numpy import save_file
-
-from smallprint.check import check_target
-from smallprint.kb import default_kb
-
-BASES = [
-    ("meta-llama/Llama-3.1-8B-Instruct", "apache-2.0"),
-    ("meta-llama/Meta-Llama-3-8B", "llama3"),
-    ("google/gemma-2-9b-it", "mit"),
-    ("mistralai/Mistral-7B-v0.1", "mit"),
-    ("Qwen/Qwen2.5-7B-Instruct", "apache-2.0"),
-    ("black-forest-labs/FLUX.1-dev", "cc0-1.0"),
-]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _bench import corpus_dir, load_note, med, ms, pct, run, smallprint_cmd  # noqa: E402
 
 
-def write_model(root: Path, i: int) -> Path:
-    base, lic = BASES[i % len(BASES)]
-    folder = root / f"model-{i:04d}"
-    folder.mkdir(parents=True)
-    (folder / "README.md").write_text(
-        "---\n"
-        f"license: {lic}\n"
-        f"base_model: {base}\n"
-        "datasets:\n- tatsu-lab/alpaca\n- HuggingFaceH4/ultrachat_200k\n"
-        "tags:\n- text-generation\n"
-        "---\n\n"
-        f"# Model {i}\n\nA fine-tune of {base}. License: {lic}.\n",
-        encoding="utf-8",
-    )
-    (folder / "config.json").write_text(
-        '{"architectures": ["LlamaForCausalLM"], "model_type": "llama"}', encoding="utf-8"
-    )
-    save_file(
-        {"w": np.zeros((4, 4), dtype=np.float32)},
-        str(folder / "model.safetensors"),
-        metadata={"format": "pt"},
-    )
-    return folder
+def card_folders() -> list[Path]:
+    return sorted(p for p in (corpus_dir() / "cards").iterdir() if (p / "README.md").is_file())
 
 
-def timed(fn) -> float:  # type: ignore[no-untyped-def]
-    t = time.perf_counter()
-    fn()
-    return time.perf_counter() - t
+def warm_per_model(cards: list[Path], rounds: int) -> list[float]:
+    """CPU seconds per card (median over rounds) of check + openness + JSON, warm."""
+    from smallprint.check import add_openness, check_target
+    from smallprint.kb import default_kb
+
+    kb = default_kb()
+
+    def one(card: Path) -> None:
+        r = check_target(str(card), kb=kb, offline=True)
+        add_openness(r, kb)
+        json.dumps(r.to_dict(), ensure_ascii=False)
+
+    for c in cards:
+        one(c)
+    per: dict[Path, list[float]] = {c: [] for c in cards}
+    for _ in range(rounds):
+        for c in cards:
+            t = time.process_time()
+            one(c)
+            per[c].append(time.process_time() - t)
+    return [med(v) for v in per.values()]
+
+
+def make_directory(root: Path, cards: list[Path], n: int) -> None:
+    """N model folders: batch-K/<card slug>/ copies of the corpus cards (names kept)."""
+    for i in range(n):
+        src = cards[i % len(cards)]
+        dst = root / f"batch-{i // len(cards):05d}" / src.name
+        dst.mkdir(parents=True)
+        for f in src.iterdir():
+            if f.is_file():
+                try:
+                    os.link(f, dst / f.name)  # hard links: the same bytes, no disk space
+                except OSError:
+                    shutil.copy2(f, dst / f.name)
+
+
+def count_results(out: bytes, fmt: str) -> int:
+    if fmt == "jsonl":
+        return sum(1 for line in out.splitlines() if line.strip().startswith(b'{"target"'))
+    try:
+        return len(json.loads(out)["results"])
+    except (ValueError, KeyError):
+        return 0
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--models", type=int, default=1000)
-    ap.add_argument("--repeat", type=int, default=7)
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--models", type=int, default=1000, help="size of the larger directory")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--format", default="json")
+    ap.add_argument("--extra-args", default="", help="more options for the check command")
     args = ap.parse_args()
     os.environ["HF_HUB_OFFLINE"] = "1"
-    kb = default_kb()
+    cards = card_folders()
+    print(f"corpus: {len(cards)} real model cards  {load_note()}")
+
+    cpu = warm_per_model(cards, args.rounds)
+    print(f"warm, per model (check + openness + JSON, offline), CPU: median {ms(med(cpu))}  p95 {ms(pct(cpu, 0.95))}")
+    self_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    sp = smallprint_cmd()
+    extra = shlex.split(args.extra_args)
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        os.environ["HF_HOME"] = str(root / "hf")
-        snapshot = write_model(root / "one", 0)
-        check_target(str(snapshot), kb=kb, offline=True)  # warm caches (KB, reference texts)
-        one = [
-            timed(lambda: check_target(str(snapshot), kb=kb, offline=True))
-            for _ in range(args.repeat)
-        ]
-        many_root = root / "many"
-        folders = [write_model(many_root, i) for i in range(args.models)]
-        per_model: list[float] = []
-        t0 = time.perf_counter()
-        for f in folders:
-            per_model.append(timed(lambda f=f: check_target(str(f), kb=kb, offline=True)))
-        total = time.perf_counter() - t0
-        # the whole command on the directory: expansion, checks, openness, JSON, cold process
-        t0 = time.perf_counter()
-        done = subprocess.run(
-            [sys.executable, "-m", "smallprint", "check", str(many_root), "--offline", "--format", "json"],
-            capture_output=True, check=False,
-        )
-        cli_total = time.perf_counter() - t0
-        n_results = len(json.loads(done.stdout)["results"]) if done.returncode == 0 else 0
-    print(f"snapshot folder: median {statistics.median(one) * 1000:.1f} ms over {args.repeat} runs")
-    print(
-        f"{args.models} model folders: total {total:.2f} s, median {statistics.median(per_model) * 1000:.1f} ms/model, "
-        f"p95 {sorted(per_model)[int(0.95 * len(per_model)) - 1] * 1000:.1f} ms/model"
-    )
-    print(f"smallprint check DIR --format json on the {args.models}-model directory (cold process, "
-          f"with openness): {cli_total:.2f} s for {n_results} results")
+        for n in sorted({max(len(cards), args.models // 4), args.models}):
+            root = Path(tmp) / f"models-{n}"
+            make_directory(root, cards, n)
+            r = run([*sp, "check", str(root), "--offline", "--format", args.format, *extra])
+            got = count_results(r.stdout, args.format)
+            print(f"smallprint check DIR --offline --format {args.format} {args.extra_args}".rstrip()
+                  + f", {n} models: wall {r.wall:6.2f} s  CPU {r.cpu:6.2f} s ({r.cpu / n * 1000:.2f} ms/model)"
+                  f"  peak {r.peak_rss_mib:6.0f} MiB  results {got}  exit {r.returncode}")
+            shutil.rmtree(root)
+    print(f"(this benchmark's own process peaked at {self_peak:.0f} MiB)")
 
 
 if __name__ == "__main__":

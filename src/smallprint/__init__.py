@@ -19,27 +19,27 @@ __version__ = "0.1.0"
 
 _EXPORTS: dict[str, str] = {
     # licences
-    "identify_license_text": "smallprint.api",
-    "identify_license_file": "smallprint.api",
-    "license_results": "smallprint.api",
-    "license_document": "smallprint.api",
-    "explain": "smallprint.api",
-    "diff": "smallprint.api",
-    "resolve_license_id": "smallprint.api",
+    "identify_license_text": "smallprint.pipeline.licences",
+    "identify_license_file": "smallprint.pipeline.licences",
+    "license_results": "smallprint.pipeline.licences",
+    "license_document": "smallprint.pipeline.licences",
+    "explain": "smallprint.pipeline.licences",
+    "diff": "smallprint.pipeline.licences",
+    "resolve_license_id": "smallprint.pipeline.licences",
     "identify_text": "smallprint.identify",
     "identify_reference": "smallprint.identify",
     # models
-    "check_target": "smallprint.check",
-    "check_targets": "smallprint.check",
-    "check_facts": "smallprint.check",
+    "check_target": "smallprint.pipeline.check",
+    "check_targets": "smallprint.pipeline.check",
+    "check_facts": "smallprint.pipeline.check",
     "read_target": "smallprint.sources",
     # use profiles, policy, gate
-    "CheckRequest": "smallprint.workflow",
-    "CheckOutcome": "smallprint.workflow",
-    "run_check": "smallprint.workflow",
+    "CheckRequest": "smallprint.pipeline.run",
+    "CheckOutcome": "smallprint.pipeline.run",
+    "run_check": "smallprint.pipeline.run",
     "evaluate": "smallprint.evaluators.policy",
-    "load_preset": "smallprint.profiles",
-    "load_profile_file": "smallprint.profiles",
+    "load_preset": "smallprint.policy.profiles",
+    "load_profile_file": "smallprint.policy.profiles",
     "scan_code": "smallprint.scan",
     # openness
     "evaluate_mot_file": "smallprint.evaluators.openness",
@@ -106,16 +106,6 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:  # for type checkers and IDEs
-    from smallprint.api import (
-        diff,
-        explain,
-        identify_license_file,
-        identify_license_text,
-        license_document,
-        license_results,
-        resolve_license_id,
-    )
-    from smallprint.check import check_facts, check_target, check_targets
     from smallprint.errors import InputError, SmallprintError
     from smallprint.evaluators.openness import assess_model, evaluate_mot_file
     from smallprint.evaluators.policy import evaluate
@@ -130,7 +120,17 @@ if TYPE_CHECKING:  # for type checkers and IDEs
         ModelFacts,
         Term,
     )
-    from smallprint.profiles import load_preset, load_profile_file
+    from smallprint.pipeline.check import check_facts, check_target, check_targets
+    from smallprint.pipeline.licences import (
+        diff,
+        explain,
+        identify_license_file,
+        identify_license_text,
+        license_document,
+        license_results,
+        resolve_license_id,
+    )
+    from smallprint.pipeline.run import CheckOutcome, CheckRequest, run_check
+    from smallprint.policy.profiles import load_preset, load_profile_file
     from smallprint.scan import scan_code
     from smallprint.sources import read_target
-    from smallprint.workflow import CheckOutcome, CheckRequest, run_check

@@ -12,10 +12,10 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
-    from smallprint.api import Explanation, LicenseDiff
     from smallprint.evaluators.openness.assess import OpennessResult
     from smallprint.kb import LicenseEntry
     from smallprint.model import CheckResult, LicenseResult
+    from smallprint.pipeline.licences import Explanation, LicenseDiff
     from smallprint.scan import ScanReport
 
 LICENSE_SCHEMA: Final = "smallprint/license/1"

@@ -56,15 +56,17 @@ def license_match(
 
 
 def _fulltext_matches(nt: NormalizedText, kb: KnowledgeBase) -> list[LicenseMatch]:
-    index = reference_index(kb)
-    cands: list[Candidate] = match_exact(nt, index) or match_fulltext(nt, index)
+    cands: list[Candidate] = match_exact(nt, kb)
+    if not cands:  # only a copy that is not verbatim needs the whole index
+        cands = match_fulltext(nt, reference_index(kb))
+    index = reference_index(kb) if any(c.method != "exact" for c in cands) else None
     out = []
     starts = sorted(c.start for c in cands)
     for c in cands:
         m = license_match(
             kb.licenses[c.license_id], c.confidence, nt.span_lines(c.start, c.end), c.method
         )
-        if c.method != "exact":
+        if index is not None and c.method != "exact":
             m.deviations = find_deviations(nt, c.start, c.end, index.normalized(kb, c.license_id))
             last = not any(s >= c.end for s in starts)  # text between two licences heads the next
             added = trailing_addition(nt, c.end, len(nt.words)) if last else None

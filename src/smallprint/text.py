@@ -12,6 +12,7 @@ import html
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 _QUOTES = str.maketrans(
     {
@@ -65,6 +66,8 @@ _NUMBERING = re.compile(
     )""",
     re.X | re.I,
 )
+_PEELS = re.compile(f"(?:{_LEAD.pattern})|(?:{_NUMBERING.pattern})", re.X | re.I)
+"""Whether `_LEAD` or `_NUMBERING` would remove anything (a line start either could peel)."""
 _EMPHASIS = re.compile(r"(\*{1,3}|_{2,3}|`+|~~)")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SENTENCE_END = re.compile(r"[.;:!?](?=\s|$|[\"')\]])")
@@ -72,7 +75,7 @@ _SENTENCE_END = re.compile(r"[.;:!?](?=\s|$|[\"')\]])")
 
 def clean_line(line: str) -> str:
     """One input line without markup, quotes unified, numbering and bullets dropped."""
-    s = line.translate(_QUOTES)
+    s = line if line.isascii() else line.translate(_QUOTES)  # the table maps non-ASCII only
     if "<" in s:
         s = _AUTOLINK.sub(r"\1", s)
         s = _HTML_TAG.sub(" ", s)
@@ -83,12 +86,15 @@ def clean_line(line: str) -> str:
     if "[^" in s:
         s = _MD_FOOTNOTE_REF.sub("", s)
     for _ in range(3):  # "> 1. (a) text" peels in turns
+        if not _PEELS.match(s):  # most lines: nothing to peel, one anchored test
+            break
         t = _LEAD.sub("", s)
         t = _NUMBERING.sub("", t)
         if t == s:
             break
         s = t
-    s = _EMPHASIS.sub("", s)
+    if "*" in s or "_" in s or "`" in s or "~" in s:
+        s = _EMPHASIS.sub("", s)
     return s
 
 
@@ -221,6 +227,8 @@ def _dehyphenate(raw_lines: tuple[str, ...]) -> list[str]:
     the fragment moves up to the line where the word starts, so line numbers stay true."""
     out = list(raw_lines)
     for i in range(len(out) - 1):
+        if not out[i].rstrip().endswith("-"):  # what the pattern needs; far cheaper to test
+            continue
         m = _HYPHENATED.search(out[i])
         if not m or m.group(1).casefold() in _KEEP_HYPHEN:
             continue
@@ -282,40 +290,33 @@ def normalize(text: str) -> NormalizedText:
                 ends.add(len(words) - 1)  # a blank line ends a paragraph
             continue
         low = s.casefold()
-        # sentence ends by character position, mapped to the word before them
-        end_pos = [m.start() for m in _SENTENCE_END.finditer(low)]
-        k = 0
-        last = -1
-        for m in _WORD.finditer(low):
-            while k < len(end_pos) and end_pos[k] < m.start():
-                if last >= 0:
-                    ends.add(last)
-                k += 1
-            words.append(m.group())
-            lines.append(n)
-            last = len(words) - 1
-        while k < len(end_pos):
-            if last >= 0:
-                ends.add(last)
-            k += 1
+        line_words = _WORD.findall(low)
+        if not line_words:
+            continue
+        base = len(words)
+        # a sentence end (by character position) belongs to the last word before it on
+        # this line: count the words between consecutive ends (no per-word Python loop)
+        seen = 0
+        prev = 0
+        for m in _SENTENCE_END.finditer(low):
+            seen += len(_WORD.findall(low, prev, m.start()))
+            prev = m.start()
+            if seen:
+                ends.add(base + seen - 1)
+        words.extend(line_words)
+        lines.extend([n] * len(line_words))
         nxt = raw_lines[n] if n < len(raw_lines) else ""
-        if last >= 0 and _is_heading(raw, nxt):
-            ends.add(last)
-    joined_parts: list[str] = []
-    offsets: list[int] = []
-    pos = 1
-    for w in words:
-        offsets.append(pos)
-        joined_parts.append(w)
-        pos += len(w) + 1
-    joined = " " + " ".join(joined_parts) + " "
+        if _is_heading(raw, nxt):
+            ends.add(len(words) - 1)
+    # word i starts at offsets[i] in " w0 w1 ... ": 1, then each previous start + len + 1
+    offsets = tuple(accumulate(map((1).__add__, map(len, words)), initial=1))[:-1]
     return NormalizedText(
         words=tuple(words),
         lines=tuple(lines),
         raw_lines=raw_lines,
         ends=frozenset(ends),
-        _joined=joined,
-        _offsets=tuple(offsets),
+        _joined=" " + " ".join(words) + " ",
+        _offsets=offsets,
     )
 
 

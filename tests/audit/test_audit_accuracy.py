@@ -8,7 +8,7 @@ from pathlib import Path
 from audit_fixtures import table_rows
 from smallprint.audit import AuditRequest, run_audit
 from smallprint.audit.synthetic import write_dump
-from smallprint.check import check_targets
+from smallprint.pipeline.check import check_targets
 
 
 def test_bulk_audit_matches_check_on_each_corpus_card(corpus: Path, tmp_path: Path) -> None:

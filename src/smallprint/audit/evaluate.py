@@ -93,7 +93,7 @@ class Evaluator:
     """A warm knowledge base, catalog index and profiles, built once per worker process."""
 
     def __init__(self, profiles: Sequence[str] = (), registry: Mapping[str, RegistryNode] | None = None):
-        from smallprint.profiles import resolve_profile
+        from smallprint.policy.profiles import resolve_profile
 
         self.kb: KnowledgeBase = default_kb()
         self.catalog = CatalogResolver(self.kb)
@@ -139,8 +139,8 @@ class Evaluator:
 
     def check(self, row: Mapping[str, Any]) -> CheckResult:
         """`check_facts` on the row (offline, ancestors from the registry then the catalog)."""
-        from smallprint.check import check_facts
-        from smallprint.policyfile import judge_results
+        from smallprint.pipeline.check import check_facts
+        from smallprint.policy.file import judge_results
 
         mid = str(row.get("modelId") or "")
         try:

@@ -61,7 +61,7 @@ class AuditOutcome:
 
 
 def _check_request(req: AuditRequest) -> None:
-    from smallprint.profiles import resolve_profile
+    from smallprint.policy.profiles import resolve_profile
 
     if req.engine not in ENGINES:
         raise InputError(f"--engine {req.engine!r}: one of {', '.join(ENGINES)}")

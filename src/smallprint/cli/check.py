@@ -74,7 +74,7 @@ def check_cmd(
 ) -> None:
     """Check models: the licence that binds them, lineage, openness, findings and (with a
     profile) whether your use is allowed."""
-    from smallprint.workflow import CheckRequest, run_check
+    from smallprint.pipeline.run import CheckRequest, run_check
 
     req = CheckRequest(
         targets=list(targets or []),
@@ -118,7 +118,7 @@ def lineage_cmd(
     output: OutputOpt = None,
 ) -> None:
     """Draw a model's ancestry with each node's licence."""
-    from smallprint.check import check_targets
+    from smallprint.pipeline.check import check_targets
 
     results = check_targets([target], offline=offline or None, openness=False)
     r = results[0]

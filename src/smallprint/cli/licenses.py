@@ -16,7 +16,7 @@ def license_cmd(
     output: OutputOpt = None,
 ) -> None:
     """Identify the licence(s) in files and show their small print with evidence."""
-    from smallprint.api import license_results
+    from smallprint.pipeline.licences import license_results
 
     results = license_results(paths)
     emit("license", format, results, output)
@@ -34,7 +34,7 @@ def explain_cmd(
     output: OutputOpt = None,
 ) -> None:
     """Show a known licence's facts and terms, with the clause behind each."""
-    from smallprint.api import explain
+    from smallprint.pipeline.licences import explain
 
     emit("explain", format, explain(license_id), output)
 
@@ -47,7 +47,7 @@ def diff_cmd(
     output: OutputOpt = None,
 ) -> None:
     """Compare two licences: the terms that differ first, then the changed passages."""
-    from smallprint.api import diff
+    from smallprint.pipeline.licences import diff
 
     emit("diff", format, diff(a, b), output)
 
@@ -63,8 +63,8 @@ def licenses_cmd(
     ] = None,
 ) -> None:
     """List the licences and use policies the knowledge base knows."""
-    from smallprint.api import list_licenses
     from smallprint.errors import InputError
+    from smallprint.pipeline.licences import list_licenses
 
     try:
         entries = list_licenses(kind)

@@ -22,7 +22,7 @@ def openness_cmd(
     output: OutputOpt = None,
 ) -> None:
     """How open is it really? OSAID 1.0, Model Openness Framework class, open-washing."""
-    from smallprint.openness_cmd import ignored_flag_notes, run_openness
+    from smallprint.pipeline.openness import ignored_flag_notes, run_openness
 
     for note in ignored_flag_notes(targets, mot_compatible=mot_compatible):
         warn(note)

@@ -25,12 +25,12 @@ def scan_code_cmd(
     from smallprint.scan import scan_code
 
     if write_inventory is not None:
-        from smallprint.profiles import resolve_profile
+        from smallprint.policy.profiles import resolve_profile
 
         resolve_profile(use)  # a mistyped preset fails now, not in the next `check --inventory`
     report = scan_code(root)
     if write_inventory is not None:
-        from smallprint.inventory import dump_inventory, inventory_from_scan
+        from smallprint.policy.inventory import dump_inventory, inventory_from_scan
 
         write(dump_inventory(inventory_from_scan(report, product, use)), write_inventory)
     emit("scan", format, report, output)

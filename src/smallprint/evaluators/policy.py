@@ -21,7 +21,7 @@ from typing import Any, Final, Literal
 
 from smallprint.kb import KnowledgeBase
 from smallprint.model import CheckResult, Evidence, LicenseMatch, LineageNode, ModelFacts, Term
-from smallprint.profiles import Profile
+from smallprint.policy.profiles import Profile
 from smallprint.vocabulary import KINDS, valid_value
 
 VerdictLevel = Literal["allowed", "conditions", "unclear", "needs-agreement", "blocked"]

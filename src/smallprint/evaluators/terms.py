@@ -25,7 +25,7 @@ from smallprint.evaluators.clauses import (
     read_document,
     rule_hits,
 )
-from smallprint.kb import KnowledgeBase, LicenseEntry, TermSpec
+from smallprint.kb import KnowledgeBase, LicenseEntry, TermSpec, per_knowledge_base
 from smallprint.model import Certainty, Deviation, Evidence, LicenseMatch, Term
 from smallprint.text import NormalizedText, normalize, sentence_around, words_of
 
@@ -157,9 +157,19 @@ def _policy_in_text(policy: LicenseEntry, nt: NormalizedText) -> bool:
     return found * 2 >= len(anchored) and found > 0
 
 
+@per_knowledge_base
+def _normalized_references(kb: KnowledgeBase) -> dict[str, NormalizedText | None]:
+    """Bundled reference texts, normalised on first use and kept while the knowledge base
+    lives: normalising a long licence again on every call was half the cost of a warm licence."""
+    return {}
+
+
 def _reference(kb: KnowledgeBase, entry: LicenseEntry) -> NormalizedText | None:
-    txt = kb.text(entry.id) if entry.text.present else None
-    return normalize(txt) if txt else None
+    cache = _normalized_references(kb)
+    if entry.id not in cache:
+        txt = kb.text(entry.id) if entry.text.present else None
+        cache[entry.id] = normalize(txt) if txt else None
+    return cache[entry.id]
 
 
 def terms_for_match(
@@ -203,6 +213,8 @@ def _holds_copy(m: LicenseMatch, nt: NormalizedText, kb: KnowledgeBase, entry: L
     """True when the match is a copy of the licence text, not a mention of its name, id or URL."""
     if m.method not in FULL_TEXT_METHODS:
         return False
+    if m.method == "exact":
+        return True  # the whole input is the reference text, word for word
     ref = _reference(kb, entry)
     if ref is None:
         return True

@@ -14,8 +14,6 @@ from functools import lru_cache, wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
-
 from smallprint.errors import KnowledgeBaseError
 from smallprint.kb.entries import (
     MODALITIES,
@@ -38,7 +36,6 @@ __all__ = [
 ]
 
 KB_DIR = Path(__file__).parent
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def normalize_alias(s: str) -> str:
@@ -52,9 +49,12 @@ def normalize_alias(s: str) -> str:
 
 
 def _read_yaml(path: Path) -> Any:
+    import yaml  # here, not at import: a start-up that reads the cached knowledge base never parses YAML
+
+    loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         with path.open("rb") as f:
-            return yaml.load(f, Loader=_Loader)
+            return yaml.load(f, Loader=loader)
     except yaml.YAMLError as e:
         raise KnowledgeBaseError(f"{path}: broken YAML: {str(e).splitlines()[0]}") from e
 
@@ -159,15 +159,25 @@ class KnowledgeBase:
     # -- loading ------------------------------------------------------------
     @classmethod
     def load(cls) -> KnowledgeBase:
-        entries: list[LicenseEntry] = []
-        for d in _data_dirs("licenses"):
-            for p in sorted(d.glob("*.yaml")):
-                entries.append(license_entry_from_dict(_read_yaml(p), str(p)))
-        models: list[CatalogModel] = []
-        for d in _data_dirs("models"):
-            for p in sorted(d.glob("*.yaml")):
-                models.extend(_models_from_file(p))
-        return cls(entries, models)
+        """Every licence and catalogued model; read back from the disk cache
+        (`smallprint.diskcache`) when no data file has changed since it was parsed."""
+        from smallprint import diskcache
+
+        licence_files = [p for d in _data_dirs("licenses") for p in sorted(d.glob("*.yaml"))]
+        model_files = [p for d in _data_dirs("models") for p in sorted(d.glob("*.yaml"))]
+        key = diskcache.fingerprint([*licence_files, *model_files], code=_LOADER_CODE, extra=cls.__qualname__)
+        cached = diskcache.load("kb", key)
+        if type(cached) is cls:
+            return cached
+        entries = [license_entry_from_dict(_read_yaml(p), str(p)) for p in licence_files]
+        models = [m for p in model_files for m in _models_from_file(p)]
+        kb = cls(entries, models)
+        diskcache.store("kb", key, kb)
+        return kb
+
+
+_LOADER_CODE = (Path(__file__), Path(__file__).with_name("entries.py"))
+"""The code that turns data files into entries: a change to it is a change to the cache key."""
 
 
 def _models_from_file(path: Path) -> list[CatalogModel]:

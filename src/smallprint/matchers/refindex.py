@@ -4,25 +4,22 @@ Every full-text matcher reads this index: the normalised words of each reference
 text, its word shingles (hashes of K consecutive words) and an inverted index from
 shingle to the references that contain it. Words are numbered through one
 vocabulary, so shingle hashes are hashes of integer tuples: the same in every
-process, which lets the built index be kept on disk (`$XDG_CACHE_HOME/smallprint`,
-keyed by the reference files and this code) and loaded in a fraction of the time
-that normalising every reference text again would take.
+process, which lets the built index be kept on disk (`smallprint.diskcache`, keyed
+by the reference files and this code) and loaded in a fraction of the time that
+normalising every reference text again would take. A small exact-match table is kept
+beside it: a verbatim copy needs only that.
 """
 
 from __future__ import annotations
 
-import gc
 import hashlib
-import os
-import pickle
-import sys
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
 
+from smallprint import diskcache
 from smallprint.kb import KnowledgeBase, per_knowledge_base
 from smallprint.text import NormalizedText, normalize, words_of
 
@@ -209,67 +206,37 @@ def build_index(kb: KnowledgeBase) -> ReferenceIndex:
 _CODE = (Path(__file__), Path(__file__).parent.parent / "text.py")
 
 
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "smallprint"
-
-
 def _cache_key(kb: KnowledgeBase) -> str | None:
     """A digest of every reference file (path, size, mtime), their ids, and this code."""
-    h = hashlib.sha256(sys.version.encode())
-    try:
-        for p in _CODE:
-            h.update(p.read_bytes())
-        for e in kb:
-            h.update(f"{e.id}\0{e.family}\0{e.text.file}\0{e.path}\n".encode())
-            if e.text.file and e.path:
-                st = (Path(e.path).parent.parent / "texts" / e.text.file).stat()
-                h.update(f"{st.st_size}:{st.st_mtime_ns}\n".encode())
-    except OSError:
-        return None
-    return h.hexdigest()[:24]
+    files = [
+        Path(e.path).parent.parent / "texts" / e.text.file for e in kb if e.text.file and e.path
+    ]
+    ids = "".join(f"{e.id}\0{e.family}\0{e.text.file}\0{e.path}\n" for e in kb)
+    return diskcache.fingerprint(files, code=_CODE, extra=ids)
 
 
-def _load_cached(path: Path) -> ReferenceIndex | None:
-    enabled = gc.isenabled()
-    gc.disable()  # unpickling ~10^5 small objects: collection passes would only cost time
-    try:
-        with path.open("rb") as f:
-            idx = pickle.load(f)
-    except Exception:  # a missing, partial or stale cache file: build afresh
-        return None
-    finally:
-        if enabled:
-            gc.enable()
-    return idx if isinstance(idx, ReferenceIndex) else None
+def text_digest(words: Sequence[str]) -> str:
+    """A process-independent digest of a normalised text's words (str hashes are salted per run)."""
+    return hashlib.blake2b("\0".join(words).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-def _store(path: Path, idx: ReferenceIndex) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(idx, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-        for old in path.parent.glob("refindex-*.pickle"):
-            if old != path:  # built for a knowledge base that has changed since
-                old.unlink(missing_ok=True)
-    except OSError:
-        pass  # a read-only home: the index is simply rebuilt next time
+def exact_table_of(idx: ReferenceIndex, kb: KnowledgeBase) -> dict[str, tuple[str, ...]]:
+    """Whole-text digest -> ids of the references with exactly those normalised words."""
+    out: dict[str, list[str]] = {}
+    for ref in idx.refs:
+        out.setdefault(text_digest(idx.normalized(kb, ref.id).words), []).append(ref.id)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def load_or_build(kb: KnowledgeBase) -> ReferenceIndex:
-    """The index from the disk cache when it matches `kb`, else built (and cached)."""
-    if os.environ.get("SMALLPRINT_NO_CACHE"):
-        return build_index(kb)
+    """The index from the disk cache when it matches `kb`, else built (and cached, with
+    the small exact-match table beside it)."""
     key = _cache_key(kb)
-    if key is None:
-        return build_index(kb)
-    path = _cache_dir() / f"refindex-{key}.pickle"
-    idx = _load_cached(path)
-    if idx is None:
+    idx = diskcache.load("refindex", key)
+    if not isinstance(idx, ReferenceIndex):
         idx = build_index(kb)
-        _store(path, idx)
+        diskcache.store("refindex", key, idx)
+        diskcache.store("refexact", key, exact_table_of(idx, kb))
     return idx
 
 
@@ -277,3 +244,17 @@ def load_or_build(kb: KnowledgeBase) -> ReferenceIndex:
 def reference_index(kb: KnowledgeBase) -> ReferenceIndex:
     """The index of `kb`, loaded or built on first use and kept while `kb` lives."""
     return load_or_build(kb)
+
+
+@per_knowledge_base
+def exact_table(kb: KnowledgeBase) -> dict[str, tuple[str, ...]]:
+    """The exact-match table of `kb`: a few kilobytes read from the disk cache, so a verbatim
+    copy is settled without unpickling the whole index (megabytes) on a cold start."""
+    key = _cache_key(kb)
+    table = diskcache.load("refexact", key)
+    if isinstance(table, dict):
+        return table
+    idx = reference_index(kb)
+    table = exact_table_of(idx, kb)
+    diskcache.store("refexact", key, table)
+    return table

@@ -6,8 +6,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from smallprint.api import LicenseDiff
 from smallprint.model import Term
+from smallprint.pipeline.licences import LicenseDiff
 from smallprint.reports.license_views import _cut, _md_escape, fmt_value, fmt_where
 
 

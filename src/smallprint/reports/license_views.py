@@ -1,6 +1,6 @@
 """Terminal tables and Markdown for `license`, `explain` and `diff`.
 
-JSON needs no view: it is `to_dict()` of the result objects (see `smallprint.api`).
+JSON needs no view: it is `to_dict()` of the result objects (see `smallprint.pipeline.licences`).
 """
 
 from __future__ import annotations

@@ -19,9 +19,9 @@ from smallprint.reports.context import ReportContext
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from smallprint.api import Explanation, LicenseDiff
     from smallprint.kb import LicenseEntry
     from smallprint.model import CheckResult, LicenseResult
+    from smallprint.pipeline.licences import Explanation, LicenseDiff
     from smallprint.scan import ScanReport
 
 

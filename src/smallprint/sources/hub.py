@@ -14,28 +14,7 @@ import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, cast
-
-import httpx2
-from huggingface_hub import (
-    HfApi,
-    constants,
-    get_session,
-    hf_hub_download,
-    hf_hub_url,
-    try_to_load_from_cache,
-)
-from huggingface_hub.errors import (
-    EntryNotFoundError,
-    GatedRepoError,
-    HfHubHTTPError,
-    LocalEntryNotFoundError,
-    OfflineModeIsEnabled,
-    RepositoryNotFoundError,
-    RevisionNotFoundError,
-)
-from huggingface_hub.hf_api import ModelInfo
-from huggingface_hub.utils import build_hf_headers
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 from smallprint.errors import InputError, SourceError
 from smallprint.model import Evidence, Finding, LicenseClaim, ModelFacts, WeightFile
@@ -50,6 +29,12 @@ from smallprint.sources.safetensors_header import (
     read_safetensors_header,
 )
 from smallprint.sources.weights import apply_gguf, apply_safetensors, pickle_finding, weight_format
+
+if TYPE_CHECKING:
+    from huggingface_hub.hf_api import ModelInfo
+
+# huggingface_hub and httpx (a third of a second) are imported by the functions that reach
+# the Hub or its cache, never with this module: checking a local folder offline needs neither.
 
 DEFAULT_TIMEOUT = 10.0
 MAX_LICENSE_FILES = 20
@@ -91,6 +76,8 @@ class HubSettings:
         elif env.get("HF_HOME"):
             cache = Path(env["HF_HOME"]).expanduser() / "hub"
         else:
+            from huggingface_hub import constants
+
             cache = Path(constants.HF_HUB_CACHE)
         if offline is None:
             flags = (env.get("HF_HUB_OFFLINE", ""), env.get("TRANSFORMERS_OFFLINE", ""))
@@ -114,6 +101,9 @@ def read_hub(target: str, *, offline: bool | None = None, timeout: float = DEFAU
     settings = HubSettings.from_env(offline, timeout)
     if settings.offline:
         return read_cached(ref, settings, target)
+    from huggingface_hub import HfApi
+    from huggingface_hub.errors import GatedRepoError
+
     api = HfApi(endpoint=settings.endpoint, token=settings.token)
     try:
         info = api.model_info(ref.repo_id, revision=ref.revision, timeout=settings.timeout)
@@ -125,6 +115,8 @@ def read_hub(target: str, *, offline: bool | None = None, timeout: float = DEFAU
 
 
 def _read_online(ref: HubRef, settings: HubSettings, info: ModelInfo, target: str) -> ModelFacts:
+    from huggingface_hub.errors import EntryNotFoundError, GatedRepoError
+
     names = [s.rfilename for s in info.siblings or []]
     snapshot: Path | None = None
     gated_files = False
@@ -161,6 +153,8 @@ def _files_to_fetch(names: list[str]) -> list[str]:
 
 
 def _download(ref: HubRef, settings: HubSettings, name: str) -> str:
+    from huggingface_hub import hf_hub_download
+
     return hf_hub_download(
         ref.repo_id,
         name,
@@ -405,6 +399,9 @@ def _safetensors_header(
 
 def _open_remote(site: HeaderSite, name: str, limits: RangeLimits, outcome: HeaderOutcome) -> RemoteFile:
     """A range-read view of one repo file at the commit the rest was read at."""
+    from huggingface_hub import get_session, hf_hub_url
+    from huggingface_hub.utils import build_hf_headers
+
     settings = site.settings
     url = hf_hub_url(site.ref.repo_id, name, revision=site.revision, endpoint=settings.endpoint)
     headers = build_hf_headers(token=settings.token, library_name="smallprint")
@@ -417,6 +414,8 @@ def _cached_file(site: HeaderSite, name: str) -> Path | None:
     """The file in the local snapshot when it was downloaded before (never fetched here)."""
     if site.snapshot is not None and (site.snapshot / name).is_file():
         return site.snapshot / name
+    from huggingface_hub import try_to_load_from_cache
+
     found = try_to_load_from_cache(
         site.ref.repo_id, name, cache_dir=site.settings.cache_dir, revision=site.revision
     )
@@ -558,6 +557,15 @@ def _gated_finding(ref: HubRef, settings: HubSettings, what: str) -> Finding:
 
 def to_source_error(exc: BaseException, ref: HubRef, settings: HubSettings) -> SourceError:
     """One clear line for each way the Hub can fail."""
+    import httpx2
+    from huggingface_hub.errors import (
+        HfHubHTTPError,
+        LocalEntryNotFoundError,
+        OfflineModeIsEnabled,
+        RepositoryNotFoundError,
+        RevisionNotFoundError,
+    )
+
     where = settings.endpoint
     if isinstance(exc, RevisionNotFoundError):
         return SourceError(f"{ref.label}: revision {ref.revision!r} not found on the Hub")
@@ -598,6 +606,8 @@ def read_cached(ref: HubRef, settings: HubSettings, target: str) -> ModelFacts:
 
 def cached_snapshot(ref: HubRef, cache_dir: Path) -> Path | None:
     """The cached snapshot folder for a ref, found through the README or refs/."""
+    from huggingface_hub import try_to_load_from_cache
+
     found = try_to_load_from_cache(ref.repo_id, "README.md", cache_dir=cache_dir, revision=ref.revision)
     if isinstance(found, str):
         return Path(found).parent

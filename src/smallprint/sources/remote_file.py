@@ -15,11 +15,12 @@ import time
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol
-
-import httpx2
+from typing import TYPE_CHECKING, Protocol
 
 from smallprint.errors import SourceError
+
+if TYPE_CHECKING:  # httpx is imported when a range is first fetched, not with this module
+    import httpx2
 
 KIB = 1024
 MIB = 1024 * KIB
@@ -80,6 +81,8 @@ class HttpRangeSource:
         self._deadline = deadline
 
     def fetch(self, start: int, length: int) -> Chunk:
+        import httpx2
+
         headers = {**self._headers, "Range": f"bytes={start}-{start + length - 1}", "Accept-Encoding": "identity"}
         try:
             with self._client.stream("GET", self._url, headers=headers, timeout=self._timeout) as response:

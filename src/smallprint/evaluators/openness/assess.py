@@ -154,7 +154,8 @@ def inferred_components(facts: ModelFacts, license_id: str | None, kb: Any = Non
         put("Model card", license_id, f"card: {facts.card_path or 'README.md'}")
         if "model-index" in facts.card_data or _EVAL_HEADING.search(facts.card_text):
             put("Evaluation results", license_id, "card: evaluation results in the card")
-        m = _INTERMEDIATE.search(facts.card_text)
+        low = facts.card_text.lower()  # the pattern's every branch holds one of these words
+        m = _INTERMEDIATE.search(facts.card_text) if "checkpoint" in low or "revision=" in low else None
         if m:
             put("Model parameters (Intermediate)", license_id, "card: mentions intermediate checkpoints",
                 _card_evidence(facts, m.group(0)))

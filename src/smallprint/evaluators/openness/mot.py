@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -201,16 +202,24 @@ def _loose_key(s: str) -> str:
     return re.sub(r"[^a-z0-9.+]", "", s)
 
 
+@lru_cache(maxsize=4)
+def _loose_names(table: mof.LicenseTable) -> dict[str, frozenset[str]]:
+    """Loose spelling -> ids of the tool's ~660 licences: built once per table, not per model
+    (two regex passes per name made it a quarter of a `check`)."""
+    loose: dict[str, set[str]] = {}
+    for lid, lic in table.licenses.items():
+        for s in (lid, lic.name):
+            loose.setdefault(_loose_key(s), set()).add(lid)
+    return {k: frozenset(v) for k, v in loose.items()}
+
+
 class LicenseNormaliser:
     """Maps a licence name as people write it to the SPDX id of the tool's list."""
 
     def __init__(self, table: mof.LicenseTable, kb: Any = None):
         self.table = table
         self.kb = kb
-        self._loose: dict[str, set[str]] = {}
-        for lid, lic in table.licenses.items():
-            for s in (lid, lic.name):
-                self._loose.setdefault(_loose_key(s), set()).add(lid)
+        self._loose = _loose_names(table)
 
     def _kb_entry(self, name: str) -> Any:
         if self.kb is None:
@@ -247,7 +256,7 @@ class LicenseNormaliser:
             return LicenseVerdict(name, sid, t.is_open(sid), f"knowledge base: {entry.id} is SPDX {sid}; {self._why(sid)}")
         canon = t.canonical_id(name)
         if canon is None:
-            hits = self._loose.get(_loose_key(name), set())
+            hits = self._loose.get(_loose_key(name), frozenset())
             canon = next(iter(hits)) if len(hits) == 1 else None
         if canon is not None:
             return LicenseVerdict(name, canon, t.is_open(canon), f"SPDX list: written for {canon}; {self._why(canon)}")
