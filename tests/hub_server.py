@@ -1,6 +1,6 @@
 """A stand-in Hugging Face Hub on loopback, answering in the Hub's response shapes.
 
-Serves `/api/models/{id}[/revision/{rev}]` and `HEAD`/`GET /{id}/resolve/{rev}/{file}`
+Serves `/api/models` (search), `/api/models/{id}[/revision/{rev}]` and `HEAD`/`GET /{id}/resolve/{rev}/{file}`
 with `X-Repo-Commit` and `ETag`, and the Hub's error headers (`X-Error-Code:
 RepoNotFound`, `GatedRepo`, `RevisionNotFound`, `EntryNotFound`), 429 for a
 rate-limited repo and a slow repo for timeouts. File GETs honour a single `Range`
@@ -46,7 +46,18 @@ class FakeRepo:
     broken_files: set[str] = field(default_factory=set)  # answer 500 for these
     sizes_in_info: bool = True  # the real API lists sizes only with blobs=True
     slow_file_seconds: float = 0.0  # wait this long before answering a weight-file GET
+    pipeline_tag: str = "text-generation"
     last_modified: str = "2025-01-02T00:00:00.000Z"  # lastModified in the API (listings sort by it)
+    downloads: int = 0
+    revisions: dict[str, FakeRepo] = field(default_factory=dict)  # other commits: sha -> that commit's repo
+    rate_limit_first: int = 0  # answer 429 (with Retry-After) to this many API requests, then serve
+    retry_after: str | None = None  # the Retry-After header of those 429s
+
+    def at(self, revision: str | None) -> FakeRepo | None:
+        """The repo as of a revision: main or its own sha, or one of `revisions` (None: unknown)."""
+        if revision in (None, "main", self.sha):
+            return self
+        return self.revisions.get(str(revision))
 
     def info(self) -> dict[str, Any]:
         org = self.repo_id.split("/")[0]
@@ -65,10 +76,10 @@ class FakeRepo:
             "gated": self.gated,
             "disabled": False,
             "tags": self.tags,
-            "downloads": 0,
+            "downloads": self.downloads,
             "likes": 0,
             "library_name": "transformers",
-            "pipeline_tag": "text-generation",
+            "pipeline_tag": self.pipeline_tag,
             "lastModified": self.last_modified,
             "createdAt": "2025-01-01T00:00:00.000Z",
             "cardData": self.card_data,
@@ -155,7 +166,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.stand_in.requests.append(f"{self.command} {path}")
         parts = [p for p in path.split("/") if p]
         if parts == ["api", "models"]:
-            self._listing(send_body)
+            self._list_models(send_body)
         elif len(parts) >= 4 and parts[0] == "api" and parts[1] == "models":
             self._model_info(parts[2:], send_body)
         elif len(parts) >= 5 and parts[2] == "resolve":
@@ -165,36 +176,42 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._error(404, "RepoNotFound", "Repository not found", send_body)
 
-    def _listing(self, send_body: bool) -> None:
-        """`list_models`: newest first when sorted by lastModified, `cardData` on request,
-        pages of `page_size` linked by `Link: <...>; rel="next"` as the Hub pages them."""
+    def _list_models(self, send_body: bool) -> None:
+        """`GET /api/models`: the Hub's model listing. Filters `search`, `pipeline_tag`, `author`;
+        `sort=downloads` (most first) or `sort=lastModified` (newest first); `limit`; `cardData`
+        on request; pages of `page_size` linked by `Link: <...>; rel="next"` as the Hub pages
+        them (`num_parameters` is accepted and not applied)."""
         from urllib.parse import parse_qs, urlencode
 
-        query = parse_qs(urlsplit(self.path).query)
-        self.stand_in.requests[-1] += "?" + urlsplit(self.path).query
-        repos = list(self.stand_in.repos.values())
-        if query.get("author"):
-            repos = [r for r in repos if r.repo_id.split("/")[0] == query["author"][0]]
-        if query.get("sort", [""])[0] == "lastModified":
+        query = urlsplit(self.path).query
+        self.stand_in.requests[-1] += "?" + query
+        q = {k: v[-1] for k, v in parse_qs(query).items()}
+        repos = [r for r in self.stand_in.repos.values()
+                 if (not q.get("search") or q["search"].lower() in r.repo_id.lower())
+                 and (not q.get("pipeline_tag") or q["pipeline_tag"] == r.pipeline_tag)
+                 and (not q.get("author") or r.repo_id.split("/")[0] == q["author"])]
+        if q.get("sort") == "lastModified":
             repos.sort(key=lambda r: (r.last_modified, r.repo_id), reverse=True)
-        start = int(query.get("cursor", ["0"])[0])
+        else:
+            repos.sort(key=lambda r: -r.downloads)
+        if q.get("limit", "").isdigit():
+            repos = repos[: int(q["limit"])]
+        start = int(q.get("cursor", "0"))
         page = repos[start : start + self.stand_in.page_size]
-        with_card = query.get("cardData", [""])[0].lower() == "true"
-        items = []
+        with_card = q.get("cardData", "").lower() == "true"
+        body = []
         for r in page:
-            info = r.info()
-            item = {k: info[k] for k in ("_id", "id", "modelId", "author", "likes", "downloads", "tags", "pipeline_tag",
-                                         "library_name", "createdAt", "lastModified", "private", "gated")}
+            item = {k: v for k, v in r.info().items() if k not in ("siblings", "cardData")}
             if with_card:
-                item["cardData"] = info["cardData"]
-            items.append(item)
-        self.stand_in.listed += len(items)
+                item["cardData"] = r.card_data
+            body.append(item)
+        self.stand_in.listed += len(body)
         headers = {"Content-Type": "application/json"}
         if start + len(page) < len(repos):
-            rest = {k: v[0] for k, v in query.items() if k != "cursor"}
+            rest = {k: v for k, v in q.items() if k != "cursor"}
             host, port = self.server.server_address[:2]
             headers["Link"] = f'<http://{host!s}:{port}/api/models?{urlencode({**rest, "cursor": start + len(page)})}>; rel="next"'
-        self._send(200, json.dumps(items).encode(), headers, send_body)
+        self._send(200, json.dumps(body).encode(), headers, send_body)
 
     def _model_info(self, parts: list[str], send_body: bool) -> None:
         repo = self.stand_in.repos.get(f"{parts[0]}/{parts[1]}")
@@ -206,12 +223,19 @@ class _Handler(BaseHTTPRequestHandler):
         if repo.rate_limited:
             self._error(429, None, "Too Many Requests", send_body)
             return
+        if repo.rate_limit_first > 0:
+            repo.rate_limit_first -= 1
+            self._error(429, None, "Too Many Requests", send_body, retry_after=repo.retry_after)
+            return
         if repo.gated_api:
             self._error(403, "GatedRepo", "Access to this model is restricted", send_body)
             return
-        if len(parts) >= 4 and parts[2] == "revision" and parts[3] not in ("main", repo.sha):
-            self._error(404, "RevisionNotFound", "Invalid rev id", send_body)
-            return
+        if len(parts) >= 4 and parts[2] == "revision":
+            at = repo.at("/".join(parts[3:]))
+            if at is None:
+                self._error(404, "RevisionNotFound", "Invalid rev id", send_body)
+                return
+            repo = at
         self._send(200, json.dumps(repo.info()).encode(), {"Content-Type": "application/json"}, send_body)
 
     def _resolve(self, repo_id: str, revision: str, name: str, send_body: bool) -> None:
@@ -219,9 +243,11 @@ class _Handler(BaseHTTPRequestHandler):
         if repo is None:
             self._error(404, "RepoNotFound", "Repository not found", send_body)
             return
-        if revision not in ("main", repo.sha):
+        at = repo.at(revision)
+        if at is None:
             self._error(404, "RevisionNotFound", "Invalid rev id", send_body)
             return
+        repo = at
         authorised = repo.token is not None and self.headers.get("Authorization") == f"Bearer {repo.token}"
         if (repo.gated or repo.gated_api) and not authorised:
             self._error(401, "GatedRepo", "Access to this model is restricted", send_body)
@@ -270,8 +296,10 @@ class _Handler(BaseHTTPRequestHandler):
         headers["Content-Range"] = f"bytes {start}-{end - 1}/{size}"
         self._send(206, repo.read(name, start, end), headers, send_body)
 
-    def _error(self, status: int, code: str | None, message: str, send_body: bool) -> None:
+    def _error(self, status: int, code: str | None, message: str, send_body: bool, retry_after: str | None = None) -> None:
         headers = {"Content-Type": "application/json", "X-Error-Message": message}
+        if retry_after is not None:
+            headers["Retry-After"] = retry_after
         if code:
             headers["X-Error-Code"] = code
         self._send(status, json.dumps({"error": message}).encode(), headers, send_body)

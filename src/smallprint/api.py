@@ -17,6 +17,7 @@ from smallprint.pipeline.licences import (
     NormalizedText,
     TermChange,
     diff,
+    diff_sides,
     entry_summary,
     explain,
     identify_license_file,
@@ -25,6 +26,7 @@ from smallprint.pipeline.licences import (
     license_results,
     list_licenses,
     resolve_license_id,
+    text_side,
 )
 
 __all__ = [
@@ -39,6 +41,7 @@ __all__ = [
     "NormalizedText",
     "TermChange",
     "diff",
+    "diff_sides",
     "entry_summary",
     "explain",
     "identify_license_file",
@@ -47,6 +50,7 @@ __all__ = [
     "license_results",
     "list_licenses",
     "resolve_license_id",
+    "text_side",
 ]
 
 sys.modules[__name__] = sys.modules["smallprint.pipeline.licences"]

@@ -41,14 +41,23 @@ def explain_cmd(
 
 @app.command("diff")
 def diff_cmd(
-    a: Annotated[str, typer.Argument(help="licence id or file")],
-    b: Annotated[str, typer.Argument(help="licence id or file")],
+    a: Annotated[str, typer.Argument(help="licence id or file (or MODEL@REV / snapshot folder)")],
+    b: Annotated[str, typer.Argument(help="licence id or file (or MODEL@REV / snapshot folder)")],
     format: FormatOpt = "table",
     output: OutputOpt = None,
 ) -> None:
-    """Compare two licences: the terms that differ first, then the changed passages."""
-    from smallprint.pipeline.licences import diff
+    """Compare two licences: the terms that differ first, then the changed passages.
 
+    Two models (`org/name@REV1 org/name@REV2`, or two snapshot folders): what changed
+    between them, as `watch diff` shows it."""
+    from smallprint.pipeline.licences import diff
+    from smallprint.watch.modeldiff import is_model_side
+
+    if is_model_side(a) and is_model_side(b):
+        from smallprint.cli.watch import diff_two_models
+
+        diff_two_models(a, b, str(format), output)
+        return
     emit("diff", format, diff(a, b), output)
 
 

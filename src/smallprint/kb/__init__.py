@@ -214,6 +214,9 @@ def _models_from_file(path: Path) -> list[CatalogModel]:
                 path=str(path),
                 modality=modality,
                 pipeline_tag=pipeline_tag,
+                context_length=None if m.get("context_length") is None else int(m["context_length"]),
+                new_version=None if m.get("new_version") is None else str(m["new_version"]),
+                deprecated=None if m.get("deprecated") is None else str(m["deprecated"]),
             )
         )
     return out

@@ -156,3 +156,6 @@ class CatalogModel:
     path: str | None = None
     modality: str | None = None  # one of MODALITIES; None when the catalog does not say
     pipeline_tag: str | None = None  # the Hub's task tag, e.g. text-generation, image-text-to-text
+    context_length: int | None = None  # tokens, where the publisher states it
+    new_version: str | None = None  # the successor the publisher names (the card's `new_version`)
+    deprecated: str | None = None  # date the provider retires or retired it, where announced

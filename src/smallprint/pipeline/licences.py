@@ -5,6 +5,7 @@ The command line (`smallprint.cli`) is a thin shell over these; other programs i
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,9 +36,10 @@ def identify_license_text(
 
     kb = kb or default_kb()
     nt = normalize(text)
-    matches = identify_text(text, path, kb, normalized=nt)
+    notes: list[str] = []
+    matches = identify_text(text, path, kb, normalized=nt, notes=notes)
     terms = terms_for_result(matches, nt, path, kb)
-    return LicenseResult(path=path, licenses=matches, terms=terms)
+    return LicenseResult(path=path, licenses=matches, terms=terms, notes=notes)
 
 
 def identify_license_file(path: str, kb: KnowledgeBase | None = None) -> LicenseResult:
@@ -83,15 +85,27 @@ class Explanation:
         return explain_document(self)
 
 
+_NOT_ONE_LICENCE = re.compile(
+    r"(?:^|\s)(?:and|or|with|not|except|without|nor|but)(?:\s|$)|[,;&|!()]",
+    re.I,
+)
+"""Words and signs that make a name into an expression or a negation ("not mit", "mit OR")."""
+
+
 def resolve_license_id(name: str, kb: KnowledgeBase | None = None) -> LicenseEntry:
     """A licence entry by id, Hub tag, SPDX id, name, alias or URL; InputError if unknown."""
     kb = kb or default_kb()
     e = kb.get(name)
+    if e is None and _NOT_ONE_LICENCE.search(name.strip()):
+        raise InputError(
+            f"{name}: not one licence (an expression, a negation or a list); "
+            "give one licence id, name or URL (see 'smallprint licenses')"
+        )
     if e is None:
         from smallprint.identify import identify_reference
 
         hits = identify_reference(name, kb)
-        if hits:
+        if len({h.id for h in hits}) == 1:  # several licences named is not one licence: never guess
             e = kb.get(hits[0].id)
     if e is None:
         raise InputError(f"{name}: not a known licence id, name or URL (see 'smallprint licenses')")
@@ -146,16 +160,21 @@ class LicenseDiff:
         return diff_document(self)
 
 
+def text_side(label: str, text: str, kb: KnowledgeBase | None = None) -> DiffSide:
+    """One side of a comparison from a text already in hand (a stored licence text)."""
+    kb = kb or default_kb()
+    res = identify_license_text(text, label, kb)
+    entry = kb.get(res.licenses[0].id) if res.licenses else None
+    return DiffSide(label=label, entry=entry, terms=res.terms, text=text, file=label)
+
+
 def _diff_side(arg: str, kb: KnowledgeBase) -> DiffSide:
     from smallprint.evaluators.terms import explain_terms
 
     if Path(arg).exists() or arg == "-":
         from smallprint.inputs import read_text_file
 
-        text = read_text_file(arg)
-        res = identify_license_text(text, arg, kb)
-        entry = kb.get(res.licenses[0].id) if res.licenses else None
-        return DiffSide(label=arg, entry=entry, terms=res.terms, text=text, file=arg)
+        return text_side(arg, read_text_file(arg), kb)
     e = resolve_license_id(arg, kb)
     return DiffSide(
         label=e.id, entry=e, terms=explain_terms(e, kb), text=kb.text(e.id), file=f"kb:{e.id}"
@@ -171,11 +190,15 @@ def _term_map(terms: list[Term]) -> dict[str, Term]:
 
 def diff(a: str, b: str, kb: KnowledgeBase | None = None) -> LicenseDiff:
     """Compare two licences (ids or files): terms that differ first, then changed passages."""
+    kb = kb or default_kb()
+    return diff_sides(_diff_side(a, kb), _diff_side(b, kb))
+
+
+def diff_sides(sa: DiffSide, sb: DiffSide) -> LicenseDiff:
+    """Compare two prepared sides (`diff` for ids and files; the watch for stored texts)."""
     from smallprint.matchers.deviations import find_deviations
     from smallprint.vocabulary import TERM_KEYS
 
-    kb = kb or default_kb()
-    sa, sb = _diff_side(a, kb), _diff_side(b, kb)
     ta, tb = _term_map(sa.terms), _term_map(sb.terms)
     changed: list[TermChange] = []
     same: list[str] = []
@@ -211,6 +234,7 @@ __all__ = [
     "LicenseResult",
     "NormalizedText",
     "diff",
+    "diff_sides",
     "entry_summary",
     "explain",
     "identify_license_file",
@@ -219,4 +243,5 @@ __all__ = [
     "license_results",
     "list_licenses",
     "resolve_license_id",
+    "text_side",
 ]

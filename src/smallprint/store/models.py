@@ -68,7 +68,7 @@ class Watch(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     target: Mapped[str] = mapped_column(String(1024), unique=True)
     kind: Mapped[str] = mapped_column(String(16))  # hub | path | other
-    profiles: Mapped[list[str]] = mapped_column(JSON, default=list)
+    profiles: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # [{label, spec | profile}]
     inventory: Mapped[str | None] = mapped_column(String(1024))
     product: Mapped[str | None] = mapped_column(String(256))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
