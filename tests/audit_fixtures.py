@@ -35,3 +35,12 @@ def write_rows(path: Path, rows: list[dict[str, Any]]) -> Path:
 def table_rows(path: Path) -> list[dict[str, Any]]:
     return pq.read_table(path).to_pylist()
 
+
+
+def corpus_dir() -> Path:
+    """The corpus folder, or skip the test when it is not beside the checkout."""
+    import pytest
+
+    if not (CORPUS / "cards" / "index.json").exists():
+        pytest.skip("corpus not present")
+    return CORPUS

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from audit_fixtures import table_rows
+from audit_fixtures import corpus_dir, table_rows
 from smallprint.audit import AuditRequest, run_audit
 from smallprint.audit.synthetic import write_dump
 from smallprint.pipeline.check import check_targets
 
 
-def test_bulk_audit_matches_check_on_each_corpus_card(corpus: Path, tmp_path: Path) -> None:
+def test_bulk_audit_matches_check_on_each_corpus_card(tmp_path: Path) -> None:
+    corpus = corpus_dir()
     dump = tmp_path / "corpus.parquet"
     write_dump(dump, 0, corpus=corpus)
     out = tmp_path / "out"

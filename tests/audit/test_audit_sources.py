@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from audit_fixtures import card, row, table_rows, write_rows
+from audit_fixtures import card, corpus_dir, row, table_rows, write_rows
 from hub_server import FakeRepo, StandInHub, isolate_hub_env
 from smallprint.audit import AuditRequest, run_audit
 from smallprint.errors import InputError
@@ -73,7 +73,8 @@ def test_hub_listing_offline_is_a_clear_error(tmp_path: Path, monkeypatch: pytes
     assert any(e.startswith("hub: the Hub listing stopped after 0 models") for e in outcome.errors)
 
 
-def test_folder_tree_of_snapshots(corpus: Path, tmp_path: Path) -> None:
+def test_folder_tree_of_snapshots(tmp_path: Path) -> None:
+    corpus = corpus_dir()
     tree = tmp_path / "tree"
     for slug in ("meta-llama--llama-3.2-1b", "nousresearch--hermes-3-llama-3.1-8b", "facebook--opt-125m"):
         shutil.copytree(corpus / "cards" / slug, tree / slug)
