@@ -10,7 +10,9 @@ Disagreements are reported, never silently dropped.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -97,15 +99,29 @@ def match_from_entry(entry: LicenseEntry, method: str, evidence: Evidence, confi
 
 
 def _identify_reference(value: str, kb: KnowledgeBase) -> list[LicenseMatch]:
-    """Short references through the identification matchers when present, else the KB aliases."""
-    try:
-        from smallprint.identify import identify_reference
-    except ImportError:
-        return []
-    try:
-        return list(identify_reference(value, kb))
-    except Exception:  # noqa: BLE001 - a matcher failure must not sink the whole check
-        return []
+    """Short references through the identification matchers when present, else the KB aliases.
+
+    The answer depends only on the value and the knowledge base, and registries repeat the
+    same `license_name` values many times: it is memoised per knowledge base (copies are
+    handed out, since callers adjust confidences)."""
+    memo = _REFERENCE_MEMO.setdefault(kb, {})
+    if value not in memo:
+        try:
+            from smallprint.identify import identify_reference
+        except ImportError:
+            return []
+        try:
+            found = list(identify_reference(value, kb))
+        except Exception:  # noqa: BLE001 - a matcher failure must not sink the whole check
+            found = []
+        if len(memo) >= _REFERENCE_MEMO_SIZE:
+            memo.clear()
+        memo[value] = found
+    return [dataclasses.replace(m, deviations=list(m.deviations)) for m in memo[value]]
+
+
+_REFERENCE_MEMO: weakref.WeakKeyDictionary[KnowledgeBase, dict[str, list[LicenseMatch]]] = weakref.WeakKeyDictionary()
+_REFERENCE_MEMO_SIZE = 100_000
 
 
 def _identify_text(text: str, path: str, kb: KnowledgeBase) -> list[LicenseMatch]:
