@@ -24,6 +24,7 @@ FINDING_JSON = (
     '"evidence": [{"file": "VARCHAR", "start_line": "BIGINT", "end_line": "BIGINT", "quote": "VARCHAR"}]}]'
 )
 DUPLICATE = "duplicate-model-id"
+MEMORY_LIMIT = os.environ.get("SMALLPRINT_AUDIT_DUCKDB_MEMORY", "1GB")
 
 Evaluate = Callable[[Iterator[pa.RecordBatch], dict[str, Any], Callable[[pa.Table, int], None]], None]
 Reread = Callable[[set[str]], Iterator[pa.RecordBatch]]
@@ -49,6 +50,9 @@ def assemble(req: Any, state: State, index: list[pa.Table], outcome: Any, profil
 
     con = duckdb.connect()
     con.execute(f"SET threads TO {max(1, min(4, os.cpu_count() or 1))}")
+    # records of a big registry do not fit in memory as Python objects, nor need to in DuckDB:
+    # past this it spills to the state folder
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     con.execute(f"SET temp_directory = {_files([str(state.dir('tmp') / 'duckdb')])[1:-1]}")
     schema = record_schema(profiles)
     idx = pa.concat_tables(index) if index else pa.table({
