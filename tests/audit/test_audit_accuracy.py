@@ -8,7 +8,8 @@ from pathlib import Path
 from audit_fixtures import corpus_dir, table_rows
 from smallprint.audit import AuditRequest, run_audit
 from smallprint.audit.synthetic import write_dump
-from smallprint.pipeline.check import check_targets
+from smallprint.pipeline.check import check_facts
+from smallprint.sources import read_target
 
 
 def test_bulk_audit_matches_check_on_each_corpus_card(tmp_path: Path) -> None:
@@ -23,8 +24,11 @@ def test_bulk_audit_matches_check_on_each_corpus_card(tmp_path: Path) -> None:
     differ = []
     for entry in index:
         model_id = entry.get("model_id") or entry["slug"].replace("--", "/", 1)
-        # `check` on the snapshot folder, offline, openness left out (the audit does not assess openness)
-        [checked] = check_targets([str(corpus / "cards" / entry["slug"])], offline=True, openness=False)
+        # `check` on the snapshot folder with its Hub id (as a Hub snapshot gives it), offline;
+        # openness is left out (the audit does not assess it)
+        facts = read_target(str(corpus / "cards" / entry["slug"]), offline=True)
+        facts.model_id = facts.model_id or model_id
+        checked = check_facts(facts, offline=True)
         codes = sorted({f.code for f in checked.findings})
         licence = checked.license.licenses[0].id if checked.license.licenses else None
         row = audited[model_id]
