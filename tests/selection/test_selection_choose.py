@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import write_card
 from typer.testing import CliRunner
 
+from conftest import write_card
 from smallprint.cli import app
 from smallprint.errors import InputError
 from smallprint.kb import KB_DIR

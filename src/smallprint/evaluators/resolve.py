@@ -99,21 +99,18 @@ def match_from_entry(entry: LicenseEntry, method: str, evidence: Evidence, confi
 
 
 def _identify_reference(value: str, kb: KnowledgeBase) -> list[LicenseMatch]:
-    """Short references through the identification matchers when present, else the KB aliases.
+    """Short references through the identification matchers.
 
-    The answer depends only on the value and the knowledge base, and registries repeat the
-    same `license_name` values many times: it is memoised per knowledge base (copies are
-    handed out, since callers adjust confidences)."""
+    A matcher that fails raises: the check of this model becomes an error, never a
+    confident `no-license` answer built on a crash. The answer depends only on the value
+    and the knowledge base, and registries repeat the same `license_name` values many
+    times: it is memoised per knowledge base (copies are handed out, since callers adjust
+    confidences)."""
     memo = _REFERENCE_MEMO.setdefault(kb, {})
     if value not in memo:
-        try:
-            from smallprint.identify import identify_reference
-        except ImportError:
-            return []
-        try:
-            found = list(identify_reference(value, kb))
-        except Exception:  # noqa: BLE001 - a matcher failure must not sink the whole check
-            found = []
+        from smallprint.identify import identify_reference
+
+        found = list(identify_reference(value, kb))
         if len(memo) >= _REFERENCE_MEMO_SIZE:
             memo.clear()
         memo[value] = found
@@ -125,14 +122,9 @@ _REFERENCE_MEMO_SIZE = 100_000
 
 
 def _identify_text(text: str, path: str, kb: KnowledgeBase) -> list[LicenseMatch]:
-    try:
-        from smallprint.identify import identify_text
-    except ImportError:
-        return []
-    try:
-        return list(identify_text(text, path, kb))
-    except Exception:  # noqa: BLE001
-        return []
+    from smallprint.identify import identify_text
+
+    return list(identify_text(text, path, kb))
 
 
 def _lookup(value: str, kb: KnowledgeBase, ev: Evidence, method: str) -> list[LicenseMatch]:

@@ -11,6 +11,7 @@ that differ. An OSAID release checklist says what to publish, and the MOF class 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -440,7 +441,7 @@ def checklist(r: CheckResult, rec: Option | None, kb: KnowledgeBase) -> tuple[li
     from smallprint.evaluators.openness.mot import MotComponentEntry, MotRelease, evaluate_release
     from smallprint.evaluators.openness.osaid import PARAMETERS, assess_osaid
 
-    o = r.openness or {}
+    o: Mapping[str, Any] = r.openness or {}
     comps = (o.get("mof") or {}).get("components") or []
     now = (o.get("mof") or {}).get("class")
     items: list[dict[str, Any]] = []
