@@ -101,6 +101,7 @@ class Evaluator:
         self.profile_names = list(profiles)
         self.profiles = [resolve_profile(p) for p in profiles]
         self.registry = registry
+        self.verdicts: dict[str, str | None] = {}
         self.resolver = ChainResolver([RegistryResolver(registry), self.catalog]) if registry else self.catalog
 
     def facts(self, row: Mapping[str, Any]) -> ModelFacts:
@@ -138,22 +139,23 @@ class Evaluator:
         return facts
 
     def check(self, row: Mapping[str, Any]) -> CheckResult:
-        """`check_facts` on the row (offline, ancestors from the registry then the catalog)."""
+        """`check_facts` on the row (offline, ancestors from the registry then the catalog);
+        the verdict under each profile is kept in `self.verdicts` (profile -> verdict word)."""
         from smallprint.pipeline.check import check_facts
         from smallprint.policy.file import judge_results
 
         mid = str(row.get("modelId") or "")
+        self.verdicts = {}
         try:
             facts = self.facts(row)
             result = check_facts(facts, kb=self.kb, resolver=self.resolver, offline=True)
         except SmallprintError as e:
             return CheckResult(mid, mid, LicenseResult(mid), error=str(e))
-        verdicts: dict[str, Any] = {}
         for name, prof in zip(self.profile_names, self.profiles, strict=True):
             result.verdict = None
             judge_results([result], prof, None, self.kb)
-            verdicts[name] = result.verdict
-        result.verdict = verdicts or None
+            self.verdicts[name] = _verdict_word(result.verdict)
+        result.verdict = None
         return result
 
     def record(self, row: Mapping[str, Any]) -> dict[str, Any]:
@@ -162,8 +164,9 @@ class Evaluator:
         try:
             result = self.check(row)
         except Exception as e:  # one card must never stop a registry; the row says what broke
+            self.verdicts = {}
             result = CheckResult(mid, mid, LicenseResult(mid), error=f"internal error: {type(e).__name__}: {e}")
-        return to_record(row, result, self.kb, self.profile_names)
+        return to_record(row, result, self.kb, self.profile_names, self.verdicts)
 
     def records(self, rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
         return [self.record(r) for r in rows]
@@ -182,7 +185,18 @@ def _value(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def to_record(row: Mapping[str, Any], result: CheckResult, kb: KnowledgeBase, profiles: Sequence[str]) -> dict[str, Any]:
+def _verdict_word(verdict: Any) -> str | None:
+    """`allowed` | `conditions` | ... from a typed verdict (or its older dict form)."""
+    if verdict is None:
+        return None
+    if isinstance(verdict, dict):
+        return verdict.get("verdict")
+    word = getattr(verdict, "verdict", None)
+    return str(word) if word is not None else None
+
+
+def to_record(row: Mapping[str, Any], result: CheckResult, kb: KnowledgeBase, profiles: Sequence[str],
+              verdicts: Mapping[str, str | None] | None = None) -> dict[str, Any]:
     facts = result.facts
     claims = facts.license_claims if facts else []
     declared = [c.value for c in claims if c.where == "card:license"]
@@ -230,10 +244,8 @@ def to_record(row: Mapping[str, Any], result: CheckResult, kb: KnowledgeBase, pr
     for key in KEY_TERMS:
         t = next((t for t in result.terms if t.key == key), None)
         rec[term_column(key)] = _value(t.value) if t is not None else None
-    verdicts = result.verdict if isinstance(result.verdict, dict) else {}
     for name in profiles:
-        v = verdicts.get(name)
-        rec[verdict_column(name)] = v.get("verdict") if isinstance(v, dict) else None
+        rec[verdict_column(name)] = (verdicts or {}).get(name)
     rec["licence_evidence"] = _licence_evidence(result)
     return rec
 

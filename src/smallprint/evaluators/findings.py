@@ -312,7 +312,7 @@ def _datasets_table(path: str) -> dict[str, DatasetLicense]:
 
 def dataset_license_id(name: str) -> str | None:
     """The licence id of a catalogued data set (kb/datasets.yaml), None when not catalogued."""
-    known = _datasets_table(str(KB_DIR / "datasets.yaml")).get(name.lower())
+    known = _datasets_table(str(data_path("datasets.yaml"))).get(name.lower())
     return known.license if known else None
 
 
@@ -320,7 +320,7 @@ def dataset_licences(names: list[str], kb: KnowledgeBase) -> list[tuple[str, Dat
     """The data sets named that the catalog knows, with their licence entries."""
     if not names:
         return []
-    table = _datasets_table(str(KB_DIR / "datasets.yaml"))
+    table = _datasets_table(str(data_path("datasets.yaml")))
     out = []
     for n in names:
         ds = table.get(n.strip().lower())

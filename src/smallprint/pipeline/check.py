@@ -8,6 +8,7 @@ catalog when catalogued, and the answer says so.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
