@@ -55,10 +55,41 @@ def license_match(
     )
 
 
-def _fulltext_matches(nt: NormalizedText, kb: KnowledgeBase) -> list[LicenseMatch]:
+MAX_COPIES_PER_LICENSE = 8
+MAX_COPIES = 32
+"""Full-text copies analysed per input (deviations, then terms cost a pass over the whole
+text each): a file made of one licence pasted hundreds of times would otherwise take
+minutes. The first copies in the text are analysed, and the rest are counted in a note."""
+
+
+def _capped(cands: list[Candidate], notes: list[str] | None) -> list[Candidate]:
+    """The first MAX_COPIES_PER_LICENSE copies of each licence (MAX_COPIES in all), in text order."""
+    if len(cands) <= MAX_COPIES_PER_LICENSE:
+        return cands
+    kept: list[Candidate] = []
+    per: dict[str, int] = {}
+    skipped: dict[str, int] = {}
+    for c in sorted(cands, key=lambda c: c.start):
+        if per.get(c.license_id, 0) >= MAX_COPIES_PER_LICENSE or len(kept) >= MAX_COPIES:
+            skipped[c.license_id] = skipped.get(c.license_id, 0) + 1
+            continue
+        per[c.license_id] = per.get(c.license_id, 0) + 1
+        kept.append(c)
+    if skipped and notes is not None:
+        counted = ", ".join(f"{n} of {lid}" for lid, n in sorted(skipped.items()))
+        notes.append(
+            f"{sum(skipped.values())} further full-text copies ({counted}) not analysed: at most "
+            f"{MAX_COPIES_PER_LICENSE} copies of one licence and {MAX_COPIES} in all are read from one text"
+        )
+    order = {id(c): i for i, c in enumerate(cands)}
+    return sorted(kept, key=lambda c: order[id(c)])
+
+
+def _fulltext_matches(nt: NormalizedText, kb: KnowledgeBase, notes: list[str] | None = None) -> list[LicenseMatch]:
     cands: list[Candidate] = match_exact(nt, kb)
     if not cands:  # only a copy that is not verbatim needs the whole index
         cands = match_fulltext(nt, reference_index(kb))
+    cands = _capped(cands, notes)
     index = reference_index(kb) if any(c.method != "exact" for c in cands) else None
     out = []
     starts = sorted(c.start for c in cands)
@@ -152,14 +183,15 @@ def identify_text(
     path: str = "-",
     kb: KnowledgeBase | None = None,
     normalized: NormalizedText | None = None,
+    notes: list[str] | None = None,
 ) -> list[LicenseMatch]:
     """Known licences in a text, best first: full-text matches, then short references.
 
     `path` names the input in messages; `normalized` saves normalising twice when
-    the caller already did."""
+    the caller already did; `notes`, when given, receives what was left unread."""
     kb = kb or default_kb()
     nt = normalized if normalized is not None else normalize(text)
-    full = _fulltext_matches(nt, kb)
+    full = _fulltext_matches(nt, kb, notes)
     known = {m.id for m in full}
     outside = _outside(text, [(m.start_line, m.end_line) for m in full])
     mentions = [m for m in reference_matcher(kb).scan(outside) if m.license_id not in known]

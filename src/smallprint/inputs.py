@@ -13,9 +13,10 @@ from pathlib import Path
 
 from smallprint.errors import InputError
 
-MAX_TEXT_BYTES = 8 * 1024 * 1024
-"""Licence texts are tens of kilobytes and READMEs rarely pass a megabyte; anything
-larger is almost surely not a licence and would only cost time."""
+MAX_TEXT_BYTES = 512 * 1024
+"""Licence texts are tens of kilobytes (GPL-3.0, among the longest, is 35 KB) and READMEs
+rarely pass a megabyte; anything larger is almost surely not a licence, and identifying
+it costs seconds per megabyte (benchmarks/hostile_text.py)."""
 
 
 def decode_text(data: bytes, name: str) -> str:
@@ -44,9 +45,7 @@ def read_text_file(path: str, *, limit: int = MAX_TEXT_BYTES) -> str:
     if path == "-":
         data = sys.stdin.buffer.read(limit + 1)
         if len(data) > limit:
-            raise InputError(
-                f"<stdin>: larger than {limit // (1024 * 1024)} MB; not a licence text"
-            )
+            raise InputError(f"<stdin>: larger than the {_mb(limit)} limit; not a licence text")
         return decode_text(data, "<stdin>")
     p = Path(path)
     try:
@@ -66,7 +65,7 @@ def read_text_file(path: str, *, limit: int = MAX_TEXT_BYTES) -> str:
     if st.st_size > limit:
         raise InputError(
             f"{path}: {st.st_size / (1024 * 1024):.1f} MB is larger than the "
-            f"{limit // (1024 * 1024)} MB limit; not a licence text"
+            f"{_mb(limit)} limit; not a licence text"
         )
     try:
         with open(p, "rb") as f:
@@ -76,5 +75,9 @@ def read_text_file(path: str, *, limit: int = MAX_TEXT_BYTES) -> str:
     except OSError as e:
         raise InputError(f"{path}: cannot read ({e.strerror or e})") from None
     if len(data) > limit:
-        raise InputError(f"{path}: larger than the {limit // (1024 * 1024)} MB limit")
+        raise InputError(f"{path}: larger than the {_mb(limit)} limit")
     return decode_text(data, path)
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):g} MB" if n >= 1024 * 1024 else f"{n // 1024} KB"

@@ -145,6 +145,7 @@ class LicenseResult:
     licenses: list[LicenseMatch] = field(default_factory=list)
     terms: list[Term] = field(default_factory=list)
     error: str | None = None
+    notes: list[str] = field(default_factory=list)  # what was left unread, and why
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -154,6 +155,8 @@ class LicenseResult:
         }
         if self.error is not None:
             d["error"] = self.error
+        if self.notes:
+            d["notes"] = list(self.notes)
         return d
 
 

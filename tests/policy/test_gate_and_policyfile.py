@@ -135,7 +135,7 @@ def test_yaml_policy_with_same_keys(tmp_path: Path):
 @pytest.mark.parametrize(
     ("text", "msg"),
     [
-        ("fail_on = 'sometimes'\n", "--fail-on"),
+        ("fail_on = 'sometimes'\n", "fail_on: unknown level 'sometimes'"),
         ("alow = ['mit']\n", "unknown key 'alow'"),
         ("[[exceptions]]\nmodel = 'a/b'\nreason = 'x'\n", "missing 'expires'"),
         ("[[exceptions]]\nmodel = 'a/b'\nreason = 'x'\nexpires = 'soon'\n", "must be a date"),

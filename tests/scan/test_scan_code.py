@@ -9,6 +9,7 @@ import pytest
 from smallprint.errors import InputError
 from smallprint.scan import ScanLimits, classify, scan_code
 from smallprint.scan.python_refs import python_references
+from smallprint.scan.refs import UnreadableFile
 
 FIXTURE = Path(__file__).parent / "fixtures_code"
 
@@ -49,9 +50,11 @@ def test_reference_found_with_file_and_line(found, file, line, name, kind):
     assert found.get((file, line)) == (name, kind)
 
 
-def test_hf_hub_download_reports_repo_and_gguf_file():
-    on_line = {(r.name, r.kind) for r in scan_code(FIXTURE / "app").references if r.file == "embed.py" and r.line == 10}
-    assert on_line == {("TheBloke/Mistral-7B-Instruct-v0.2-GGUF", "hub"), ("mistral-7b-instruct-v0.2.Q4_K_M.gguf", "gguf")}
+def test_hf_hub_download_attaches_the_gguf_file_to_its_repository():
+    on_line = [r for r in scan_code(FIXTURE / "app").references if r.file == "embed.py" and r.line == 10]
+    assert [(r.name, r.kind, r.filename) for r in on_line] == [
+        ("TheBloke/Mistral-7B-Instruct-v0.2-GGUF", "hub", "mistral-7b-instruct-v0.2.Q4_K_M.gguf")
+    ]
 
 
 def test_variables_are_reported_unresolved_with_their_expression():
@@ -91,8 +94,18 @@ def test_subprocess_ollama_pull_is_found():
     assert [(r.name, r.kind) for r in refs] == [("phi3:mini", "ollama")]
 
 
-def test_broken_python_yields_nothing_rather_than_failing():
-    assert list(python_references("def broken(:\n", "x.py")) == []
+def test_broken_python_is_reported_with_its_line_not_silently_empty(tmp_path):
+    with pytest.raises(UnreadableFile, match="syntax error at line 1"):
+        list(python_references("def broken(:\n", "x.py"))
+    (tmp_path / "ok.py").write_text('from_pretrained("acme/model")\n')
+    (tmp_path / "broken.py").write_text("def broken(:\n")
+    (tmp_path / "blob.py").write_bytes(b"\x00\x01\x02 from_pretrained('acme/x')")
+    report = scan_code(tmp_path)
+    assert [r.name for r in report.references] == ["acme/model"]
+    assert dict(report.skipped) == {
+        "broken.py": "Python syntax error at line 1; not read",
+        "blob.py": "binary file, not a text",
+    }
 
 
 @pytest.mark.parametrize(

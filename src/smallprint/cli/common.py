@@ -68,30 +68,40 @@ else:
     TextFormat = format_choices("TextFormat", "license")
 
 
-def unwritable(output: Path, e: OSError) -> str:
-    """Why an output file cannot be written, in one line."""
+def unwritable(output: Path, e: OSError, option: str = "--output") -> str:
+    """Why an output file cannot be written, in one line naming the option it came from."""
     if output.is_dir():
-        return f"{output}: is a directory (give a file name for --output)"
+        return f"{output}: is a directory (give a file name for {option})"
     if not output.parent.is_dir():
         return f"{output}: cannot write: folder {output.parent} does not exist"
     return f"{output}: cannot write ({e.strerror or type(e).__name__})"
 
 
-def open_output(output: Path) -> Any:
+def open_output(output: Path, option: str = "--output") -> Any:
     try:
         return output.open("w", encoding="utf-8")
     except OSError as e:
-        fail(unwritable(output, e))
+        fail(unwritable(output, e, option))
 
 
-def write(text: str, output: Path | None) -> None:
+def encodable(text: str) -> str:
+    """Text that UTF-8 can carry: a lone surrogate (from a JSON escape in some input) becomes '?'."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def write(text: str, output: Path | None, option: str = "--output") -> None:
     """Text to stdout or the --output file, ending with one newline."""
+    text = encodable(text)
     if output is None:
         sys.stdout.write(text)
         if not text.endswith("\n"):
             sys.stdout.write("\n")
     else:
-        with open_output(output) as f:
+        with open_output(output, option) as f:
             f.write(text if text.endswith("\n") else text + "\n")
 
 
@@ -109,7 +119,7 @@ def emit(subject: str, format: str, value: Any, output: Path | None, ctx: Report
     from smallprint.reports.registry import render
 
     ctx = ctx or report_context(output)
-    text = render(subject, str(format), value, ctx)
+    text = encodable(render(subject, str(format), value, ctx))
     if str(format) == "table":
         if output is None:
             sys.stdout.write(text)
@@ -120,9 +130,18 @@ def emit(subject: str, format: str, value: Any, output: Path | None, ctx: Report
     write(text, output)
 
 
+def one_line(message: object) -> str:
+    """A message as one line with control characters visible: messages quote input (file
+    names, card values), and a newline or an escape sequence in one must not reach stderr raw."""
+    import re
+
+    text = " ".join(str(message).split())
+    return re.sub(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", lambda m: f"\\x{ord(m.group(0)):02x}", text)
+
+
 def warn(message: str) -> None:
     """One line on stderr, the way every error and note is shown."""
-    sys.stderr.write(f"smallprint: {message}\n")
+    sys.stderr.write(f"smallprint: {one_line(message)}\n")
 
 
 def fail(msg: str, code: int = 2) -> NoReturn:

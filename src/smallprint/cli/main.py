@@ -50,7 +50,9 @@ def main() -> None:
     try:
         sys.exit(run_app())
     except SmallprintError as e:
-        sys.stderr.write(f"smallprint: {e}\n")
+        from smallprint.cli.common import one_line
+
+        sys.stderr.write(f"smallprint: {one_line(e)}\n")
         sys.exit(2)
     except KeyboardInterrupt:
         sys.stderr.write("smallprint: interrupted\n")

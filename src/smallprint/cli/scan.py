@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from smallprint.cli.common import FormatOpt, OutputOpt, app, emit, write
+from smallprint.cli.common import FormatOpt, OutputOpt, app, emit, warn, write
 
 
 @app.command("scan-code")
@@ -32,5 +32,7 @@ def scan_code_cmd(
     if write_inventory is not None:
         from smallprint.policy.inventory import dump_inventory, inventory_from_scan
 
-        write(dump_inventory(inventory_from_scan(report, product, use)), write_inventory)
+        write(dump_inventory(inventory_from_scan(report, product, use)), write_inventory, "--write-inventory")
     emit("scan", format, report, output)
+    if report.truncated:
+        warn("the scan stopped early at a limit: the models listed (and any inventory written) are incomplete")

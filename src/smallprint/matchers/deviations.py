@@ -285,8 +285,13 @@ def trailing_addition(nt: NormalizedText, end: int, stop: int) -> Deviation | No
             while stop > end and nt.lines[min(stop, len(nt.words)) - 1] >= ln:
                 stop -= 1
             break
-    words = [i for i in range(end, min(stop, len(nt.words))) if not _on_copyright_line(nt, i, i + 1)]
-    if len(words) < TRAILING_MIN or len(words) > TRAILING_WORDS:
+    words: list[int] = []
+    for i in range(end, min(stop, len(nt.words))):
+        if not _on_copyright_line(nt, i, i + 1):
+            words.append(i)
+            if len(words) > TRAILING_WORDS:
+                return None  # a long run is a separate text: stop here, not at the end of a huge input
+    if len(words) < TRAILING_MIN:
         return None
     a1, a2 = words[0], words[-1] + 1
     l1, l2 = nt.span_lines(a1, a2)

@@ -14,6 +14,7 @@ unknown rather than forced onto the nearest licence.
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from collections import Counter
 from dataclasses import dataclass, replace
 from itertools import chain
@@ -277,16 +278,36 @@ class _Versions:
 
 
 def _group(cands: list[Candidate]) -> list[list[Candidate]]:
-    """Candidates whose regions mostly overlap compete in one group."""
+    """Candidates whose regions mostly overlap compete in one group.
+
+    Each candidate joins the first-made group holding a member it overlaps by more than
+    half. Members are kept sorted by start, so only those that can touch the candidate
+    (starting within the longest region before its end) are compared: a text holding
+    one licence hundreds of times would otherwise cost candidates x candidates."""
     groups: list[list[Candidate]] = []
+    members: list[tuple[int, int, int]] = []  # (start, end, group index), sorted
+    longest = max((c.end - c.start for c in cands), default=0)
     for c in sorted(cands, key=lambda c: -c.confidence):
-        for g in groups:
-            if any(c.overlap(o) > 0.5 for o in g):
-                g.append(c)
-                break
-        else:
-            groups.append([c])
+        lo = bisect_left(members, (c.start - longest, -1, -1))
+        hi = bisect_left(members, (c.end, -1, -1))
+        hit = min(
+            (gi for s, e, gi in members[lo:hi] if e > c.start and _overlap(c, s, e) > 0.5),
+            default=None,
+        )
+        if hit is None:
+            hit = len(groups)
+            groups.append([])
+        groups[hit].append(c)
+        insort(members, (c.start, c.end, hit))
     return groups
+
+
+def _overlap(c: Candidate, start: int, end: int) -> float:
+    """Candidate.overlap against a bare region."""
+    inter = min(c.end, end) - max(c.start, start)
+    if inter <= 0:
+        return 0.0
+    return inter / max(1, min(c.end - c.start, end - start))
 
 
 def raw_candidates(nt: NormalizedText, index: ReferenceIndex, ish: list[int]) -> list[Candidate]:

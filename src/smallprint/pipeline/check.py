@@ -214,7 +214,9 @@ _OLLAMA_TAG = re.compile(r"^(?:ollama[:/]+)?(?:library/)?([a-z0-9][a-z0-9._-]*)(
 
 def ollama_model(target: str, kb: KnowledgeBase) -> str | None:
     """The catalog model an Ollama library name packages (`llama3.1:8b`), from kb/ollama.yaml."""
-    if Path(target).exists() or "/" in target.removeprefix("ollama://").removeprefix("library/"):
+    from smallprint.sources.paths import exists as path_exists
+
+    if path_exists(target) or "/" in target.removeprefix("ollama://").removeprefix("library/"):
         return None
     m = _OLLAMA_TAG.match(target.strip())
     if not m:
@@ -247,7 +249,9 @@ _OLLAMA: dict[str, dict[str, str]] | None = None
 def _closed_model_facts(target: str, kb: KnowledgeBase) -> ModelFacts | None:
     """A closed model served through an API (`gpt-4o`, `claude-...`): no weights to read,
     so the catalog's entry for it (or its provider's) is the answer."""
-    if Path(target).exists():
+    from smallprint.sources.paths import exists as path_exists
+
+    if path_exists(target):
         return None
     from smallprint.scan.refs import catalog_id
 

@@ -5,6 +5,7 @@ The command line (`smallprint.cli`) is a thin shell over these; other programs i
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,9 +36,10 @@ def identify_license_text(
 
     kb = kb or default_kb()
     nt = normalize(text)
-    matches = identify_text(text, path, kb, normalized=nt)
+    notes: list[str] = []
+    matches = identify_text(text, path, kb, normalized=nt, notes=notes)
     terms = terms_for_result(matches, nt, path, kb)
-    return LicenseResult(path=path, licenses=matches, terms=terms)
+    return LicenseResult(path=path, licenses=matches, terms=terms, notes=notes)
 
 
 def identify_license_file(path: str, kb: KnowledgeBase | None = None) -> LicenseResult:
@@ -83,15 +85,27 @@ class Explanation:
         return explain_document(self)
 
 
+_NOT_ONE_LICENCE = re.compile(
+    r"(?:^|\s)(?:and|or|with|not|except|without|nor|but)(?:\s|$)|[,;&|!()]",
+    re.I,
+)
+"""Words and signs that make a name into an expression or a negation ("not mit", "mit OR")."""
+
+
 def resolve_license_id(name: str, kb: KnowledgeBase | None = None) -> LicenseEntry:
     """A licence entry by id, Hub tag, SPDX id, name, alias or URL; InputError if unknown."""
     kb = kb or default_kb()
     e = kb.get(name)
+    if e is None and _NOT_ONE_LICENCE.search(name.strip()):
+        raise InputError(
+            f"{name}: not one licence (an expression, a negation or a list); "
+            "give one licence id, name or URL (see 'smallprint licenses')"
+        )
     if e is None:
         from smallprint.identify import identify_reference
 
         hits = identify_reference(name, kb)
-        if hits:
+        if len({h.id for h in hits}) == 1:  # several licences named is not one licence: never guess
             e = kb.get(hits[0].id)
     if e is None:
         raise InputError(f"{name}: not a known licence id, name or URL (see 'smallprint licenses')")

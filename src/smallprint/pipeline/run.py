@@ -167,6 +167,10 @@ def run_check(req: CheckRequest, kb: KnowledgeBase | None = None) -> CheckOutcom
     policy = _policy(req)
     profile = _profile(req, policy)
     notes: list[str] = []
+    if policy is not None:
+        how = "given with --policy" if req.policy is not None else "found from the working directory"
+        notes.append(f"policy file {policy.path} applies ({how})")
+    notes.extend(_unknown_regions(profile))
     if req.inventory is not None or not req.targets:
         path = req.inventory
         offline = req.offline
@@ -175,8 +179,6 @@ def run_check(req: CheckRequest, kb: KnowledgeBase | None = None) -> CheckOutcom
             notes.append(
                 f"no targets given: checked the bundled example inventory ({DEFAULT_INVENTORY.name}) offline"
             )
-        if not Path(path).is_file():
-            raise InputError(f"{path}: inventory file not found")
         outcome = _run_inventory(Path(path), req, profile, policy, kb, offline)
         outcome.notes = notes
     else:
@@ -194,8 +196,25 @@ def run_check(req: CheckRequest, kb: KnowledgeBase | None = None) -> CheckOutcom
     else:
         outcome.exit_code = gate.exit_code(outcome.results, fail_on) if fail_on else 0
     if outcome.exit_code == gate.EXIT_FAIL and fail_on is not None:
-        outcome.notes.append(_gate_note(outcome.results, fail_on))
+        source = "--fail-on" if req.fail_on is not None or policy is None else f"fail_on of {policy.path}"
+        outcome.notes.append(_gate_note(outcome.results, fail_on, source))
     return outcome
+
+
+def _unknown_regions(profile: Any) -> list[str]:
+    """A warning for each region no licence clause can be matched against (`--region EY`):
+    a typo must not pass as a region where nothing is withheld."""
+    if profile is None:
+        return []
+    from smallprint.evaluators.policy import REGION_NAMES
+
+    known = {k.upper() for k in REGION_NAMES} | {n.lower() for names in REGION_NAMES.values() for n in names}
+    bad = [r for r in getattr(profile, "regions", ()) if r.upper() not in known and r.lower() not in known]
+    return [
+        f"warning: region {r!r} is not one smallprint knows (ISO codes such as EU, US, GB, CN, JP, or a "
+        "country name): licence clauses about it cannot be matched, so check its verdict by hand"
+        for r in bad
+    ]
 
 
 GATE_DEFAULT_PROFILE = "commercial-saas"
@@ -212,11 +231,11 @@ def _gate_default_profile(notes: list[str]) -> Any:
     return resolve_profile(GATE_DEFAULT_PROFILE)
 
 
-def _gate_note(results: list[CheckResult], fail_on: str) -> str:
-    """Why the build fails, in one line a CI log shows."""
+def _gate_note(results: list[CheckResult], fail_on: str, source: str = "--fail-on") -> str:
+    """Why the build fails, in one line a CI log shows (`source`: where the level was set)."""
     from smallprint.policy import gate
 
     hits = gate.failing(results, fail_on)
     shown = ", ".join(f"{h.target} ({h.verdict})" for h in hits[:5])
     more = f" and {len(hits) - 5} more" if len(hits) > 5 else ""
-    return f"gate: {len(hits)} result(s) reached --fail-on {fail_on}: {shown}{more}"
+    return f"gate: {len(hits)} result(s) reached {source} {fail_on}: {shown}{more}"

@@ -23,13 +23,10 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final
-
-import yaml
 
 from smallprint.errors import InputError
 from smallprint.evaluators.policy import Reason, Verdict, evaluate_result, severity
@@ -83,29 +80,22 @@ class Policy:
 
 
 def find_policy_file(start: str | Path) -> Path | None:
-    """The nearest policy file in `start` or its parents, up to the repository root."""
+    """The nearest policy file in `start` or its parents up to the repository root; outside
+    a repository, only `start` itself is searched.
+
+    Never above: a `.smallprint.yaml` that someone left in a shared parent folder (or `/tmp`)
+    must not silently waive or gate a run that never asked for it."""
     here = Path(start).resolve()
     if here.is_file():
         here = here.parent
-    for d in (here, *here.parents):
+    chain = (here, *here.parents)
+    root = next((d for d in chain if (d / ".git").exists()), None)
+    folders = chain[: chain.index(root) + 1] if root is not None else (here,)
+    for d in folders:
         for name in POLICY_FILE_NAMES:
             if (d / name).is_file():
                 return d / name
-        if (d / ".git").exists():
-            return None
     return None
-
-
-def _parse(path: Path, text: str) -> Any:
-    if path.suffix == ".toml":
-        try:
-            return tomllib.loads(text)
-        except tomllib.TOMLDecodeError as e:
-            raise InputError(f"{path}: broken TOML: {e}") from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        raise InputError(f"{path}: broken YAML: {str(e).splitlines()[0]}") from None
 
 
 def _str_list(data: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
@@ -169,23 +159,26 @@ def policy_from_dict(data: Any, where: str = "policy", lines: Sequence[str] = ()
         allow=_str_list(body, "allow", where),
         deny=_str_list(body, "deny", where),
         exceptions=_exceptions(body.get("exceptions"), where, lines),
-        fail_on=parse_fail_on(str(body.get("fail_on") or "unclear")),
+        fail_on=_fail_on(body.get("fail_on"), where),
         lines=tuple(lines),
     )
 
 
+def _fail_on(value: Any, where: str) -> str:
+    """The policy's gate level; a bad one is named as this file's `fail_on`, not as --fail-on."""
+    try:
+        return parse_fail_on(str(value or "unclear"))
+    except InputError as e:
+        raise InputError(f"{where}: fail_on{str(e).removeprefix('--fail-on')}") from None
+
+
 def load_policy(path: str | Path) -> Policy:
     """Read and validate a policy file."""
+    from smallprint.sources.config_file import read_config_file
+
     p = Path(path)
-    if not p.is_file():
-        raise InputError(f"{p}: policy file not found")
-    if p.stat().st_size > MAX_POLICY_BYTES:
-        raise InputError(f"{p}: policy file is too large")
-    try:
-        text = p.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise InputError(f"{p}: policy file is not UTF-8 text") from None
-    return policy_from_dict(_parse(p, text), str(p), text.splitlines())
+    config = read_config_file(p, "policy file", max_bytes=MAX_POLICY_BYTES)
+    return policy_from_dict(config.data, str(p), config.text.splitlines())
 
 
 def policy_profile(policy: Policy) -> Profile | None:

@@ -142,17 +142,10 @@ def inventory_from_dict(data: Any, where: str = "inventory", base_dir: Path | No
 
 def load_inventory(path: str | Path, default_profile: Profile | None = None) -> Inventory:
     """Read an inventory file (YAML or JSON)."""
+    from smallprint.sources.config_file import read_config_file
+
     p = Path(path)
-    if not p.is_file():
-        raise InputError(f"{p}: inventory file not found")
-    if p.stat().st_size > MAX_INVENTORY_BYTES:
-        raise InputError(f"{p}: inventory file is too large")
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise InputError(f"{p}: inventory file is not UTF-8 text") from None
-    except yaml.YAMLError as e:
-        raise InputError(f"{p}: broken YAML: {str(e).splitlines()[0]}") from None
+    data = read_config_file(p, "inventory file", max_bytes=MAX_INVENTORY_BYTES).data
     return inventory_from_dict(data, str(p), p.parent, default_profile)
 
 

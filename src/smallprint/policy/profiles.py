@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-import yaml
-
 from smallprint.errors import InputError
 from smallprint.kb import KB_DIR
 
@@ -191,16 +189,9 @@ def profile_from_dict(data: Mapping[str, Any], where: str = "profile", base: Pro
 
 
 def _read_yaml_file(path: Path) -> Any:
-    if not path.is_file():
-        raise InputError(f"{path}: profile file not found")
-    if path.stat().st_size > MAX_PROFILE_BYTES:
-        raise InputError(f"{path}: profile file is too large")
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: profile file is not UTF-8 text") from None
-    except yaml.YAMLError as e:
-        raise InputError(f"{path}: broken YAML: {str(e).splitlines()[0]}") from None
+    from smallprint.sources.config_file import read_config_file
+
+    return read_config_file(path, "profile file", max_bytes=MAX_PROFILE_BYTES).data
 
 
 def load_profile_file(path: str | Path) -> Profile:
@@ -239,7 +230,9 @@ def resolve_profile(spec: str | Path | Mapping[str, Any], relative_to: Path | No
     path = Path(text)
     if relative_to is not None and not path.is_absolute():
         path = relative_to / path
-    if path.suffix.lower() in {".yaml", ".yml"} or path.is_file():
+    from smallprint.sources.paths import exists
+
+    if path.suffix.lower() in {".yaml", ".yml", ".json", ".toml"} or exists(path):
         return load_profile_file(path)
     raise InputError(f"unknown profile {text!r}: not a preset ({', '.join(preset_names())}) nor a YAML file")
 

@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from smallprint.kb import LicenseEntry
+from smallprint.reports.escape import lit, md_code, md_text
 
 COLUMNS = ("id", "name", "version", "kind", "SPDX", "Hub tag", "text")
 
@@ -22,7 +23,7 @@ def render_licenses_table(entries: Sequence[LicenseEntry], console: Console) -> 
     for c in COLUMNS:
         t.add_column(c)
     for e in entries:
-        t.add_row(*_row(e))
+        t.add_row(*(lit(x) for x in _row(e)))
     console.print(t)
 
 
@@ -33,5 +34,8 @@ def render_licenses_md(entries: Sequence[LicenseEntry]) -> str:
     ]
     for e in entries:
         i, name, version, kind, spdx, hub, text = _row(e)
-        rows.append(f"| `{i}` | {name} | {version} | {kind} | {spdx} | {hub} | {text} |")
+        rows.append(
+            f"| {md_code(i, in_table=True)} | {md_text(name)} | {md_text(version)} | {md_text(kind)} | "
+            f"{md_text(spdx)} | {md_text(hub)} | {text} |"
+        )
     return "\n".join(rows)

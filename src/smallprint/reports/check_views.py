@@ -10,6 +10,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from smallprint.model import CheckResult, LineageNode
+from smallprint.reports.escape import lit, md_code, md_text, visible
 from smallprint.reports.license_views import (
     _cut,
     _md_escape,
@@ -54,20 +55,20 @@ def _lineage_tree(nodes: list[LineageNode]) -> Tree | None:
     by_id = {n.id: n for n in nodes}
     root = next((n for n in nodes if n.depth == 0), nodes[0])
 
-    def label(n: LineageNode) -> str:
+    def label(n: LineageNode) -> Text:
         rel = f" ({n.relation})" if n.relation else ""
-        return f"{n.id} — {n.license_name or n.license_id or 'licence unknown'}{rel} [{n.resolved_from}]"
+        return lit(f"{n.id} — {n.license_name or n.license_id or 'licence unknown'}{rel} [{n.resolved_from}]")
 
     tree = Tree(label(root))
 
     def add(t: Tree, n: LineageNode, seen: frozenset[str]) -> None:
         for p in n.parents:
             if p in seen:
-                t.add(f"{p} (cycle)")
+                t.add(lit(f"{p} (cycle)"))
                 continue
             child = by_id.get(p)
             if child is None:
-                t.add(f"{p} (not resolved)")
+                t.add(lit(f"{p} (not resolved)"))
                 continue
             add(t.add(label(child)), child, seen | {p})
 
@@ -97,22 +98,22 @@ def render_check_table(results: list[CheckResult], console: Console) -> None:
     for r in results:
         v = (r.verdict or {}).get("verdict")
         summary.add_row(
-            _label(r),
-            ", ".join(m.id for m in r.license.licenses) or ("error" if r.error else "unknown"),
-            Text(_summary_verdict(r.verdict), style=VERDICT_STYLE.get(v or "", "")),
-            ", ".join(sorted({f.code for f in r.findings})) or "-",
+            lit(_label(r)),
+            lit(", ".join(m.id for m in r.license.licenses) or ("error" if r.error else "unknown")),
+            lit(_summary_verdict(r.verdict), VERDICT_STYLE.get(v or "", "")),
+            lit(", ".join(sorted({f.code for f in r.findings})) or "-"),
         )
     for r in results:
-        console.rule(Text(_label(r), style="bold"))
+        console.rule(lit(_label(r), "bold"))
         if r.error:
-            console.print(Text(f"error: {r.error}", style="bold red"))
+            console.print(lit(f"error: {r.error}", "bold red"))
             continue
         for m in r.license.licenses:
             console.print(
                 Text.assemble(
                     ("licence: ", "bold"),
-                    (m.name, "cyan"),
-                    f" [{m.id}] confidence {m.confidence:.2f} via {m.method}",
+                    (visible(m.name), "cyan"),
+                    visible(f" [{m.id}] confidence {m.confidence:.2f} via {m.method}"),
                 )
             )
         if not r.license.licenses:
@@ -126,23 +127,23 @@ def render_check_table(results: list[CheckResult], console: Console) -> None:
             console.print(
                 Text.assemble(
                     ("verdict: ", "bold"),
-                    (str(v.get("verdict")), VERDICT_STYLE.get(str(v.get("verdict")), "")),
-                    f"  (profile {v.get('profile')})",
+                    (visible(v.get("verdict")), VERDICT_STYLE.get(str(v.get("verdict")), "")),
+                    visible(f"  (profile {v.get('profile')})"),
                 )
             )
             if waiver_note(v):
-                console.print(f"  {waiver_note(v)}")
+                console.print(lit(f"  {waiver_note(v)}"))
             for x in v.get("reasons", []):
-                console.print(f"  - {x.get('message')}")
+                console.print(lit(f"  - {x.get('message')}"))
             for d in v.get("duties", []):
-                console.print(f"  [ ] {d.get('duty')}")
+                console.print(lit(f"  [ ] {d.get('duty')}"))
         if r.openness:
             o = r.openness
             console.print(
                 Text.assemble(
                     ("openness: ", "bold"),
-                    f"OSAID {(o.get('osaid') or {}).get('verdict')}, MOF class "
-                    f"{(o.get('mof') or {}).get('class')}",
+                    visible(f"OSAID {(o.get('osaid') or {}).get('verdict')}, MOF class "
+                            f"{(o.get('mof') or {}).get('class')}"),
                 )
             )
         if r.terms and len(results) <= BRIEF_OVER:
@@ -159,10 +160,10 @@ def render_check_table(results: list[CheckResult], console: Console) -> None:
             ft.add_column("where", ratio=1)
             for f in r.findings:
                 ft.add_row(
-                    Text(f.severity, style=SEV_STYLE.get(f.severity, "")),
-                    f.code,
-                    f.message,
-                    fmt_where(f.evidence),
+                    lit(f.severity, SEV_STYLE.get(f.severity, "")),
+                    lit(f.code),
+                    lit(f.message),
+                    lit(fmt_where(f.evidence)),
                 )
             console.print(ft)
     console.print(summary)
@@ -175,15 +176,15 @@ def _md_tree(nodes: list[LineageNode]) -> list[str]:
     def walk(n: LineageNode, depth: int, seen: frozenset[str]) -> None:
         rel = f" ({n.relation})" if n.relation else ""
         out.append(
-            f"{'  ' * depth}- `{n.id}`: {n.license_name or n.license_id or 'licence unknown'}{rel}"
+            f"{'  ' * depth}- {md_code(n.id)}: {md_text((n.license_name or n.license_id or 'licence unknown') + rel)}"
         )
         for p in n.parents:
             c = by_id.get(p)
             if c is None or p in seen:
                 out.append(
-                    f"{'  ' * (depth + 1)}- `{p}` (not resolved)"
+                    f"{'  ' * (depth + 1)}- {md_code(p)} (not resolved)"
                     if c is None
-                    else f"{'  ' * (depth + 1)}- `{p}` (cycle)"
+                    else f"{'  ' * (depth + 1)}- {md_code(p)} (cycle)"
                 )
             else:
                 walk(c, depth + 1, seen | {p})
@@ -204,21 +205,21 @@ def render_check_md(results: list[CheckResult]) -> str:
     for r in results:
         label = _summary_verdict(r.verdict)
         out.append(
-            f"| {r.model_id or r.target} | {', '.join(m.id for m in r.license.licenses) or 'unknown'} | "
-            f"**{label}** | {', '.join(sorted({f.code for f in r.findings})) or '-'} |"
+            f"| {md_text(r.model_id or r.target)} | {md_text(', '.join(m.id for m in r.license.licenses) or 'unknown')} | "
+            f"**{md_text(label)}** | {md_text(', '.join(sorted({f.code for f in r.findings})) or '-')} |"
         )
     for r in results:
-        out += ["", f"## {r.model_id or r.target}", ""]
+        out += ["", f"## {md_text(r.model_id or r.target)}", ""]
         if r.error:
-            out.append(f"**Error:** {r.error}")
+            out.append(f"**Error:** {md_text(r.error)}")
             continue
         for m in r.license.licenses:
             out.append(
-                f"- Licence: **{m.name}** (`{m.id}`), confidence {m.confidence:.2f}, via {m.method}"
+                f"- Licence: **{md_text(m.name)}** ({md_code(m.id)}), confidence {m.confidence:.2f}, via {md_text(m.method)}"
             )
         if r.verdict:
             v: dict[str, Any] = r.verdict
-            out += ["", f"### Verdict: **{v.get('verdict')}** (profile `{v.get('profile')}`)", ""]
+            out += ["", f"### Verdict: **{md_text(v.get('verdict'))}** (profile {md_code(v.get('profile'))})", ""]
             note = waiver_note(v)
             if note:
                 out += [f"_{_md_escape(note)}_", ""]
@@ -235,12 +236,12 @@ def render_check_md(results: list[CheckResult]) -> str:
                 "",
                 "### Openness",
                 "",
-                f"- OSAID: **{(o.get('osaid') or {}).get('verdict')}**; missing: "
-                + "; ".join(missing_text((o.get("osaid") or {}).get("missing"))),
-                f"- MOF class: **{(o.get('mof') or {}).get('class')}**; progress: "
+                f"- OSAID: **{md_text((o.get('osaid') or {}).get('verdict'))}**; missing: "
+                + "; ".join(md_text(m) for m in missing_text((o.get("osaid") or {}).get("missing"))),
+                f"- MOF class: **{md_text((o.get('mof') or {}).get('class'))}**; progress: "
                 + ", ".join(
-                    f"class {k}: {pv}%"
-                    for k, pv in sorted(((o.get("mof") or {}).get("progress") or {}).items())
+                    md_text(f"class {k}: {pv}%")
+                    for k, pv in sorted(((o.get("mof") or {}).get("progress") or {}).items(), key=str)
                 ),
             ]
         if r.terms:
@@ -256,7 +257,8 @@ def render_check_md(results: list[CheckResult]) -> str:
             for f in r.findings:
                 q = f.evidence[0].quote if f.evidence else ""
                 out.append(
-                    f"| {f.severity} | `{f.code}` | {_md_escape(f.message)} {('<br>_' + _md_escape(_cut(q, 200)) + '_') if q else ''} | "
-                    f"{fmt_where(f.evidence)} |"
+                    f"| {md_text(f.severity)} | {md_code(f.code, in_table=True)} | {_md_escape(f.message)} "
+                    f"{('<br>_' + _md_escape(_cut(q, 200)) + '_') if q else ''} | "
+                    f"{md_text(fmt_where(f.evidence))} |"
                 )
     return "\n".join(out) + "\n"

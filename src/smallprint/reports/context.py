@@ -78,6 +78,10 @@ class ReportContext:
         """A rich console that writes a terminal table into `file` at this context's width."""
         from rich.console import Console
 
+        # input text is printed literally: no console markup or emoji codes in any string
+        # (views also pass input through reports.escape.lit; this catches anything they miss)
         if self.color:
-            return Console(file=file, width=self.width, force_terminal=True)
-        return Console(file=file, width=self.width or 160, color_system=None)
+            return Console(file=file, width=self.width, force_terminal=True, markup=False, emoji=False,
+                           highlight=False)
+        return Console(file=file, width=self.width or 160, color_system=None, markup=False, emoji=False,
+                       highlight=False)

@@ -142,13 +142,7 @@ class _Docs:
                 return data.read_text(encoding="utf-8") if data is not None else None
             entry = kb.get(file[3:])
             return kb.text(entry.id) if entry else None
-        p = Path(file)
-        try:
-            if p.is_file() and p.stat().st_size < 4_000_000:
-                return p.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return None
-        return None
+        return _plain_file_text(Path(file))
 
     def render(self) -> str:
         """Links to the texts this model's evidence cites (printed once, in the appendix)."""
@@ -431,3 +425,25 @@ def render_html(results: list[CheckResult], title: str = "smallprint report",
         "Every statement links to the clause it comes from; where smallprint could not tell, it says unclear.</footer>"
         "</body></html>"
     )
+
+
+def _plain_file_text(p: Path) -> str | None:
+    """A cited file's text, read only when it is a regular text file reached through no
+    symbolic link: evidence can name a link that leaves a snapshot (reported, never read),
+    and a report must never embed what such a link points at (/proc/self/environ)."""
+    import os
+    import stat
+
+    try:
+        if os.path.realpath(p) != os.path.abspath(p):
+            return None
+        st = os.stat(p, follow_symlinks=False)
+        if not stat.S_ISREG(st.st_mode) or st.st_size >= 4_000_000:
+            return None
+        with open(p, "rb") as f:
+            data = f.read(4_000_000)
+    except (OSError, ValueError):
+        return None
+    if b"\x00" in data[:8192]:
+        return None  # a weight file or other binary named as evidence is not a text to show
+    return data.decode("utf-8", errors="replace")

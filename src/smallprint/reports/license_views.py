@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from smallprint.model import Evidence, LicenseResult, Term
+from smallprint.reports.escape import lit, md_code, md_text, visible
 from smallprint.vocabulary import CATEGORY
 
 
@@ -59,21 +60,21 @@ def terms_table(
         if term.note and term.evidence:
             quote = f"{quote}  [{term.note}]"
         t.add_row(
-            f"{term.key}",
-            fmt_value(term.value),
-            Text(term.certainty, style=style),
-            term.source or "",
-            fmt_where(term.evidence, here),
-            _cut(quote, quote_len),
+            lit(term.key),
+            lit(fmt_value(term.value)),
+            lit(term.certainty, style),
+            lit(term.source or ""),
+            lit(fmt_where(term.evidence, here)),
+            lit(_cut(quote, quote_len)),
         )
     return t
 
 
 def render_license_table(results: list[LicenseResult], console: Console) -> None:
     for r in results:
-        console.rule(Text(r.path, style="bold"))
+        console.rule(lit(r.path, "bold"))
         if r.error:
-            console.print(Text(f"error: {r.error}", style="bold red"))
+            console.print(lit(f"error: {r.error}", "bold red"))
             continue
         if not r.licenses:
             console.print(
@@ -86,9 +87,9 @@ def render_license_table(results: list[LicenseResult], console: Console) -> None
             ver = f" v{m.version}" if m.version else ""
             console.print(
                 Text.assemble(
-                    (f"{m.name}", "bold cyan"),
-                    f" [{m.id}{ver}]  confidence {m.confidence:.2f}  lines {m.start_line}-{m.end_line}"
-                    f"  via {m.method}",
+                    (visible(m.name), "bold cyan"),
+                    visible(f" [{m.id}{ver}]  confidence {m.confidence:.2f}  lines {m.start_line}-{m.end_line}"
+                            f"  via {m.method}"),
                 )
             )
             for d in m.deviations[:12]:
@@ -99,17 +100,20 @@ def render_license_table(results: list[LicenseResult], console: Console) -> None
                         ("  ", ""),
                         (f"{d.kind:8}", "magenta"),
                         f" {where}: ",
-                        _cut(body, 160),
+                        visible(_cut(body, 160)),
                     )
                 )
             if len(m.deviations) > 12:
                 console.print(f"  ... {len(m.deviations) - 12} more deviations (use --format json)")
+        for note in r.notes:
+            console.print(lit(f"note: {note}", "dim"))
         if r.terms:
             console.print(terms_table(r.terms, here=r.path))
 
 
 def _md_escape(s: str) -> str:
-    return " ".join(s.split()).replace("|", "\\|")
+    """Input text for Markdown (one line, no live HTML or Markdown): see reports.escape."""
+    return md_text(s)
 
 
 def terms_markdown(terms: list[Term], here: str | None = None) -> list[str]:
@@ -120,8 +124,9 @@ def terms_markdown(terms: list[Term], here: str | None = None) -> list[str]:
     for t in terms:
         quote = t.evidence[0].quote if t.evidence else (t.note or "")
         lines.append(
-            f"| `{t.key}` | {CATEGORY.get(t.key, '')} | {_md_escape(fmt_value(t.value))} | "
-            f"{t.certainty} | {t.source or ''} | {fmt_where(t.evidence, here)} | {_md_escape(_cut(quote, 300))} |"
+            f"| {md_code(t.key, in_table=True)} | {md_text(CATEGORY.get(t.key, ''))} | {_md_escape(fmt_value(t.value))} | "
+            f"{md_text(t.certainty)} | {md_text(t.source or '')} | {md_text(fmt_where(t.evidence, here))} | "
+            f"{_md_escape(_cut(quote, 300))} |"
         )
     return lines
 
@@ -129,10 +134,10 @@ def terms_markdown(terms: list[Term], here: str | None = None) -> list[str]:
 def render_license_md(results: list[LicenseResult]) -> str:
     out: list[str] = ["# Licence report", ""]
     for r in results:
-        out.append(f"## `{r.path}`")
+        out.append(f"## {md_code(r.path)}")
         out.append("")
         if r.error:
-            out += [f"**Error:** {r.error}", ""]
+            out += [f"**Error:** {md_text(r.error)}", ""]
             continue
         if not r.licenses:
             out += [
@@ -141,14 +146,16 @@ def render_license_md(results: list[LicenseResult]) -> str:
             ]
         for m in r.licenses:
             out.append(
-                f"- **{m.name}** (`{m.id}`{', version ' + m.version if m.version else ''}): "
-                f"confidence {m.confidence:.2f}, lines {m.start_line}-{m.end_line}, via {m.method}"
+                f"- **{md_text(m.name)}** ({md_code(m.id)}{md_text(', version ' + m.version) if m.version else ''}): "
+                f"confidence {m.confidence:.2f}, lines {m.start_line}-{m.end_line}, via {md_text(m.method)}"
             )
             for d in m.deviations:
                 where = f"lines {d.start_line}-{d.end_line}" if d.start_line else "absent"
                 body = d.display_text if d.kind != "removed" else d.display_reference
                 out.append(f"  - *{d.kind}* ({where}): {_md_escape(_cut(body, 300))}")
         out.append("")
+        for note in r.notes:
+            out += [f"_Note: {md_text(note)}_", ""]
         if r.terms:
             out += terms_markdown(r.terms, r.path)
             out.append("")
@@ -158,7 +165,7 @@ def render_license_md(results: list[LicenseResult]) -> str:
 def explain_group(doc: dict[str, Any], terms: list[Term]) -> Group:
     lic = doc["license"]
     head = Text.assemble(
-        (lic["name"], "bold cyan"),
+        (visible(lic["name"]), "bold cyan"),
         f"  [{lic['id']}]  kind {lic['kind']}  version {lic['version'] or '-'}  "
         f"published {lic['date'] or '-'} by {lic['publisher'] or '-'}",
     )
@@ -187,16 +194,16 @@ def explain_group(doc: dict[str, Any], terms: list[Term]) -> Group:
 def explain_markdown(doc: dict[str, Any], terms: list[Term]) -> str:
     lic = doc["license"]
     out = [
-        f"# {lic['name']} (`{lic['id']}`)",
+        f"# {md_text(lic['name'])} ({md_code(lic['id'])})",
         "",
-        f"- kind: {lic['kind']}; version: {lic['version'] or '-'}; date: {lic['date'] or '-'}; "
-        f"publisher: {lic['publisher'] or '-'}",
-        f"- SPDX: {lic['spdx_id'] or '-'}; Hub tag: {lic['hub_id'] or '-'}; "
-        f"OSI approved: {'yes' if lic['osi_approved'] else 'no'}",
-        f"- source: {lic['url'] or '-'}",
+        md_text(f"- kind: {lic['kind']}; version: {lic['version'] or '-'}; date: {lic['date'] or '-'}; "
+                f"publisher: {lic['publisher'] or '-'}"),
+        md_text(f"- SPDX: {lic['spdx_id'] or '-'}; Hub tag: {lic['hub_id'] or '-'}; "
+                f"OSI approved: {'yes' if lic['osi_approved'] else 'no'}"),
+        f"- source: {md_text(lic['url'] or '-')}",
     ]
     for p in doc["policies"]:
-        out.append(f"- incorporates: {p['name']} (`{p['id']}`)")
+        out.append(f"- incorporates: {md_text(p['name'])} ({md_code(p['id'])})")
     if lic["notes"]:
         out.append(f"- notes: {_md_escape(lic['notes'])}")
     out.append("")

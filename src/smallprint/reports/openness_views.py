@@ -8,6 +8,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from smallprint.reports.escape import lit, md_text, visible
+
 CLASS_NAMES: dict[Any, str] = {0: "unclassified", 1: "Class I (Open Science)", 2: "Class II (Open Tooling)", 3: "Class III (Open Model)"}
 
 
@@ -16,6 +18,13 @@ def _pct(v: Any) -> str:
         return f"{float(v):.1f}%"
     except (TypeError, ValueError):
         return "-"
+
+
+def _class_name(c: Any) -> str:
+    try:
+        return CLASS_NAMES.get(c) or str(c)
+    except TypeError:  # an unhashable class from a hand-written file
+        return str(c)
 
 
 def _difference(d: Any) -> str:
@@ -27,28 +36,28 @@ def _difference(d: Any) -> str:
 def _missing(osaid: dict[str, Any]) -> list[str]:
     out = []
     for m in osaid.get("missing") or []:
-        out.append(m.get("detail") or f"{m.get('component')}: {m.get('problem')}" if isinstance(m, dict) else str(m))
+        out.append(str(m.get("detail") or f"{m.get('component')}: {m.get('problem')}") if isinstance(m, dict) else str(m))
     return out
 
 
 def openness_table(doc: dict[str, Any], console: Console) -> None:
     for r in doc.get("results", []):
-        console.rule(Text(str(r.get("target")), style="bold"))
+        console.rule(lit(r.get("target"), "bold"))
         if r.get("error"):
-            console.print(Text(f"error: {r['error']}", style="bold red"))
+            console.print(lit(f"error: {r['error']}", "bold red"))
             continue
         osaid = r.get("osaid") or {}
         mof = r.get("mof") or {}
-        console.print(Text.assemble(("OSAID 1.0: ", "bold"), (str(osaid.get("verdict")), "cyan")))
+        console.print(Text.assemble(("OSAID 1.0: ", "bold"), (visible(osaid.get("verdict")), "cyan")))
         for m in _missing(osaid):
-            console.print(f"  - {m}")
+            console.print(lit(f"  - {m}"))
         prog = mof.get("progress") or {}
         console.print(
             Text.assemble(
                 ("MOF: ", "bold"),
-                (CLASS_NAMES.get(mof.get("class"), str(mof.get("class"))), "cyan"),
-                f"  progress: class I {_pct(prog.get('1'))}, II {_pct(prog.get('2'))}, III {_pct(prog.get('3'))}"
-                f"  ({mof.get('mode', '')})",
+                (visible(_class_name(mof.get("class"))), "cyan"),
+                visible(f"  progress: class I {_pct(prog.get('1'))}, II {_pct(prog.get('2'))}, III {_pct(prog.get('3'))}"
+                        f"  ({mof.get('mode', '')})"),
             )
         )
         comps = mof.get("components") or []
@@ -58,32 +67,32 @@ def openness_table(doc: dict[str, Any], console: Console) -> None:
                 t.add_column(c)
             for c in comps:
                 t.add_row(
-                    str(c.get("name")), str(c.get("class")), str(c.get("status")), str(c.get("license") or "-"),
-                    str(c.get("reason") or ""), ("inferred: " if c.get("inferred") else "") + str(c.get("source") or ""),
+                    lit(c.get("name")), lit(c.get("class")), lit(c.get("status")), lit(c.get("license") or "-"),
+                    lit(c.get("reason") or ""), lit(("inferred: " if c.get("inferred") else "") + str(c.get("source") or "")),
                 )
             console.print(t)
         for d in mof.get("differences") or []:
-            console.print(Text(f"differs from the Model Openness Tool: {_difference(d)}", style="yellow"))
+            console.print(lit(f"differs from the Model Openness Tool: {_difference(d)}", "yellow"))
         for n in mof.get("notes") or []:
-            console.print(Text(f"note: {n}", style="dim"))
+            console.print(lit(f"note: {n}", "dim"))
         for f in r.get("findings") or []:
-            console.print(Text(f"{f.get('severity')}: {f.get('code')}: {f.get('message')}", style="yellow"))
+            console.print(lit(f"{f.get('severity')}: {f.get('code')}: {f.get('message')}", "yellow"))
 
 
 def openness_md(doc: dict[str, Any]) -> str:
     out = ["# Openness report", ""]
     for r in doc.get("results", []):
-        out += [f"## {r.get('target')}", ""]
+        out += [f"## {md_text(r.get('target'))}", ""]
         if r.get("error"):
-            out += [f"**Error:** {r['error']}", ""]
+            out += [f"**Error:** {md_text(r['error'])}", ""]
             continue
         osaid = r.get("osaid") or {}
         mof = r.get("mof") or {}
         prog = mof.get("progress") or {}
-        out.append(f"- OSAID 1.0: **{osaid.get('verdict')}**")
-        out += [f"  - {m}" for m in _missing(osaid)]
+        out.append(f"- OSAID 1.0: **{md_text(osaid.get('verdict'))}**")
+        out += [f"  - {md_text(m)}" for m in _missing(osaid)]
         out.append(
-            f"- MOF: **{CLASS_NAMES.get(mof.get('class'), mof.get('class'))}**; class I {_pct(prog.get('1'))}, "
+            f"- MOF: **{md_text(_class_name(mof.get('class')))}**; class I {_pct(prog.get('1'))}, "
             f"II {_pct(prog.get('2'))}, III {_pct(prog.get('3'))}"
         )
         comps = mof.get("components") or []
@@ -91,14 +100,14 @@ def openness_md(doc: dict[str, Any]) -> str:
             out += ["", "| component | class | status | licence | why |", "|---|---|---|---|---|"]
             for c in comps:
                 out.append(
-                    f"| {c.get('name')} | {c.get('class')} | {c.get('status')} | {c.get('license') or '-'} | "
-                    f"{str(c.get('reason') or '').replace('|', '/')} |"
+                    f"| {md_text(c.get('name'))} | {md_text(c.get('class'))} | {md_text(c.get('status'))} | "
+                    f"{md_text(c.get('license') or '-')} | {md_text(c.get('reason') or '')} |"
                 )
         for d in mof.get("differences") or []:
-            out.append(f"- differs from the Model Openness Tool: {_difference(d)}")
+            out.append(f"- differs from the Model Openness Tool: {md_text(_difference(d))}")
         for n in mof.get("notes") or []:
-            out.append(f"- note: {n}")
+            out.append(f"- note: {md_text(n)}")
         for f in r.get("findings") or []:
-            out.append(f"- **{f.get('code')}** ({f.get('severity')}): {f.get('message')}")
+            out.append(f"- **{md_text(f.get('code'))}** ({md_text(f.get('severity'))}): {md_text(f.get('message'))}")
         out.append("")
     return "\n".join(out) + "\n"

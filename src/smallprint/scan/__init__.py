@@ -10,14 +10,16 @@ matched line by line.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
 from smallprint.errors import InputError
+from smallprint.inputs import decode_text
 from smallprint.scan.python_refs import python_references
-from smallprint.scan.refs import ModelReference, classify
+from smallprint.scan.refs import ModelReference, UnreadableFile, classify
 from smallprint.scan.text_refs import (
     env_references,
     json_references,
@@ -25,6 +27,7 @@ from smallprint.scan.text_refs import (
     toml_references,
     yaml_references,
 )
+from smallprint.sources.paths import is_dir, is_file, why_not_readable
 
 __all__ = ["ModelReference", "ScanLimits", "ScanReport", "classify", "scan_code", "scan_file"]
 
@@ -145,7 +148,15 @@ def _skip_dir(root: Path, d: Path) -> str | None:
 
 
 def _walk(root: Path, report: ScanReport) -> Iterator[Path]:
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+    def on_error(exc: OSError) -> None:
+        where = Path(exc.filename) if exc.filename else root
+        try:
+            label = where.relative_to(root).as_posix()
+        except ValueError:
+            label = str(where)
+        report.skipped.append((label or ".", f"cannot read ({exc.strerror or type(exc).__name__})"))
+
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=on_error):
         here = Path(dirpath)
         keep = []
         for name in sorted(dirnames):
@@ -164,27 +175,41 @@ def scan_file(path: Path, rel: str, limits: ScanLimits = ScanLimits()) -> list[M
     reader = _reader_for(path)
     if reader is None:
         return []
-    if path.stat().st_size > limits.max_file_bytes:
-        raise InputError(f"{rel}: larger than {limits.max_file_bytes} bytes")
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise InputError(f"{rel}: not UTF-8 text") from None
-    return list(reader(text, rel))
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(f"{rel}: not a regular file")
+        if st.st_size > limits.max_file_bytes:
+            raise InputError(f"{rel}: larger than {limits.max_file_bytes} bytes")
+        with open(path, "rb") as f:
+            data = f.read(limits.max_file_bytes + 1)
+    except OSError as e:
+        raise InputError(f"{rel}: cannot read ({e.strerror or type(e).__name__})") from None
+    if len(data) > limits.max_file_bytes:
+        raise InputError(f"{rel}: larger than {limits.max_file_bytes} bytes")
+    if not data.strip():
+        return []
+    text = decode_text(data, rel)  # one encoding policy; binary content is refused and reported
+    try:
+        return list(reader(text, rel))
+    except UnreadableFile as e:
+        raise InputError(f"{rel}: {e}") from None
+    except (RecursionError, MemoryError):
+        raise InputError(f"{rel}: nested too deeply; not read") from None
 
 
 def scan_code(root: str | Path, limits: ScanLimits = ScanLimits()) -> ScanReport:
     """Find model references under `root` (a directory, or a single file)."""
     base = Path(root)
-    if not base.exists():
-        raise InputError(f"{root}: no such file or directory")
     report = ScanReport(root=str(root))
-    if base.is_file():
+    if is_file(base):
         report.references = scan_file(base, base.name, limits)
         report.files_scanned = 1
         return report
+    if not is_dir(base):
+        raise InputError(f"{root}: {why_not_readable(base)}")
     for path in _walk(base, report):
-        if path.is_symlink() or not path.is_file() or _reader_for(path) is None:
+        if _reader_for(path) is None or path.is_symlink() or not is_file(path):
             continue
         rel = path.relative_to(base).as_posix()
         if report.files_scanned >= limits.max_files:
@@ -201,5 +226,8 @@ def scan_code(root: str | Path, limits: ScanLimits = ScanLimits()) -> ScanReport
         if len(report.references) >= limits.max_references:
             report.references = report.references[: limits.max_references]
             report.truncated = True
+            report.skipped.append(
+                (rel, f"reference limit ({limits.max_references}) reached; the files after it were not scanned")
+            )
             break
     return report

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Final
 
-from smallprint.scan.refs import ModelReference, RefKind, classify
+from smallprint.scan.refs import ModelReference, RefKind, UnreadableFile, classify
 
 # callee name -> (context, positional index of the model argument or None, keywords)
 _HUB_KW: Final = ("pretrained_model_name_or_path", "model_id", "model_name_or_path", "repo_id", "model")
@@ -66,6 +66,28 @@ API_CREATE_PARENTS: Final = frozenset({"completions", "messages", "responses", "
                                        "batches", "ChatCompletion", "Completion", "Embedding"})
 _OLLAMA_CMD: Final = re.compile(r"\bollama\s+(?:pull|run|show|push)\s+([\w.\-/:]+)")
 MODEL_KEYWORDS: Final = ("model", "model_name", "model_id", "base_model", "repo_id", "model_name_or_path")
+
+
+_FILE_ARGUMENTS: Final[dict[str, tuple[int | None, tuple[str, ...]]]] = {
+    "hf_hub_download": (1, ("filename",)),
+    "hf_hub_url": (1, ("filename",)),
+    "from_pretrained": (None, ("gguf_file", "filename")),  # transformers; llama_cpp.Llama.from_pretrained
+    "from_single_file": (None, ("gguf_file",)),
+}
+
+
+def _file_argument(name: str, node: ast.Call, kwargs: dict[str, ast.expr]) -> ast.expr | None:
+    """The file-in-repository argument of a Hub download call, if any."""
+    spec = _FILE_ARGUMENTS.get(name)
+    if spec is None:
+        return None
+    position, keywords = spec
+    for k in keywords:
+        if k in kwargs:
+            return kwargs[k]
+    if position is not None and len(node.args) > position and not isinstance(node.args[position], ast.Starred):
+        return node.args[position]
+    return None
 
 
 def _dotted(node: ast.AST) -> str:
@@ -139,6 +161,7 @@ class _Visitor(ast.NodeVisitor):
     def __init__(self, file: str, module: ast.Module):
         self.file = file
         self.refs: list[ModelReference] = []
+        self.attached: set[tuple[int, int]] = set()  # (line, column) of file names given with their repo
         self.resolver = _Resolver([_Constants(module.body)])
 
     def _scoped(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
@@ -149,22 +172,26 @@ class _Visitor(ast.NodeVisitor):
     visit_FunctionDef = _scoped
     visit_AsyncFunctionDef = _scoped
 
-    def _emit(self, arg: ast.expr, context: str | None, via: str, known_loader: bool) -> None:
+    def _emit(
+        self, arg: ast.expr, context: str | None, via: str, known_loader: bool, filename: str | None = None
+    ) -> bool:
+        """Record the reference `arg` makes; True when it named a model."""
         value = self.resolver.string(arg)
         expr = None if isinstance(arg, ast.Constant) else ast.unparse(arg)[:200]
         if value is None:
             if known_loader and not isinstance(arg, ast.Constant):
                 self.refs.append(ModelReference(self.file, arg.lineno, None, "unresolved", via, arg.col_offset,
                                                 expression=expr))
-            return
+            return False
         cls = classify(value, context if context != "api" else None)
         if cls is None and known_loader and context == "api":
             cls = ("name", None)
         if cls is None:
-            return
+            return False
         kind: RefKind = cls[0]
         self.refs.append(ModelReference(self.file, arg.lineno, value.strip(), kind, via, arg.col_offset,
-                                        cls[1], expr))
+                                        cls[1], expr, filename if kind == "hub" else None))
+        return kind == "hub"
 
     def _command_list(self, node: ast.Call) -> None:
         """subprocess.run(["ollama", "pull", "llama3.1:8b"]) and the like."""
@@ -198,9 +225,15 @@ class _Visitor(ast.NodeVisitor):
                 arg = node.args[loader.position]
             if name == "pipeline" and arg is None and len(node.args) == 1:
                 arg = None  # pipeline("task"): the task, not a model
+            file_arg = _file_argument(name, node, kwargs)
+            filename = self.resolver.string(file_arg) if file_arg is not None else None
+            named_repo = False
             if arg is not None and not isinstance(arg, ast.Starred):
-                self._emit(arg, loader.context, f"{dotted or name}()", True)
-            if "gguf_file" in kwargs:
+                named_repo = self._emit(arg, loader.context, f"{dotted or name}()", True, filename)
+            if file_arg is not None and named_repo:
+                # the file belongs to the repository just reported: not a model of its own
+                self.attached.add((file_arg.lineno, file_arg.col_offset))
+            elif "gguf_file" in kwargs:
                 self._emit(kwargs["gguf_file"], "gguf", f"{dotted or name}(gguf_file=)", False)
         else:
             for key in MODEL_KEYWORDS:
@@ -221,24 +254,33 @@ class _Visitor(ast.NodeVisitor):
 
 
 def python_references(source: str, file: str) -> Iterator[ModelReference]:
-    """Model references in one Python file; a file that does not parse yields none."""
+    """Model references in one Python file; a file that does not parse is reported as such."""
     try:
         module = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError):
-        return iter(())
+    except SyntaxError as e:
+        where = f" at line {e.lineno}" if e.lineno else ""
+        raise UnreadableFile(f"Python syntax error{where}; not read") from None
+    except (ValueError, MemoryError):
+        raise UnreadableFile("not Python source (NUL bytes); not read") from None
+    except RecursionError:
+        raise UnreadableFile("Python source nested too deeply; not read") from None
     v = _Visitor(file, module)
     try:
         v.visit(module)
     except RecursionError:
-        pass
-    return _dedupe(v.refs)
+        raise UnreadableFile("Python source nested too deeply; not read") from None
+    return _dedupe(v.refs, v.attached)
 
 
-def _dedupe(refs: list[ModelReference]) -> Iterator[ModelReference]:
-    """A .gguf literal inside a loader call is reported once, by the loader."""
+def _dedupe(refs: list[ModelReference], attached: set[tuple[int, int]] | None = None) -> Iterator[ModelReference]:
+    """A .gguf literal inside a loader call is reported once, by the loader; a file name
+    attached to its repository (`hf_hub_download(repo, filename="x.gguf")`) is no model of its own."""
     seen: set[tuple[int, int, str | None]] = set()
+    attached = attached or set()
     for r in sorted(refs, key=lambda r: (r.line, r.column, r.via == "string literal")):
         key = (r.line, r.column, r.name)
+        if r.kind == "gguf" and (r.line, r.column) in attached:
+            continue
         if key not in seen:
             seen.add(key)
             yield r

@@ -11,9 +11,15 @@ import re
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
+from smallprint.errors import InputError
 from smallprint.kb import KnowledgeBase
 
 RefKind = Literal["hub", "ollama", "gguf", "api", "local", "name", "unresolved"]
+
+
+class UnreadableFile(InputError):
+    """A file scan-code could not read (syntax error, binary, refused by a limit): the
+    message says why, and the scan goes on with the next file."""
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,7 @@ class ModelReference:
     column: int = 0
     provider: str | None = None
     expression: str | None = None
+    filename: str | None = None  # a file inside the Hub repository (hf_hub_download(filename=...))
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -46,6 +53,8 @@ class ModelReference:
             d["provider"] = self.provider
         if self.expression is not None:
             d["expression"] = self.expression
+        if self.filename is not None:
+            d["filename"] = self.filename
         return d
 
     @property

@@ -17,7 +17,8 @@ from typing import Any, Final
 
 import yaml
 
-from smallprint.scan.refs import ModelReference, RefKind, classify
+from smallprint.scan.refs import ModelReference, RefKind, UnreadableFile, classify
+from smallprint.sources.yaml_guard import BoundedSafeLoader, YamlLimitError
 
 MODEL_KEYS: Final = frozenset({
     "model", "model_name", "model_id", "model_path", "model_name_or_path", "base_model", "base_model_name_or_path",
@@ -83,38 +84,74 @@ def _yaml_nodes(node: yaml.Node, file: str, key: str | None = None) -> Iterator[
             yield ModelReference(file, line, node.value, "gguf", f"config:{_last(key) if key else 'value'}")
 
 
+MAX_YAML_DOCUMENTS: Final = 1000
+
+
 def yaml_references(text: str, file: str) -> Iterator[ModelReference]:
-    try:
-        docs = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
-    except yaml.YAMLError:
-        return
+    """Model keys in YAML, composed by the bounded loader (scan-code runs on untrusted pull
+    requests: an alias bomb or a deeply nested file is refused, and said so)."""
+    docs = compose_bounded(text, file)
     for doc in docs:
-        if doc is not None:
-            yield from _yaml_nodes(doc, file)
+        yield from _yaml_nodes(doc, file)
+
+
+def compose_bounded(text: str, file: str) -> list[yaml.Node]:
+    """Every document's node tree, within the front-matter loader's depth and alias limits;
+    anything refused raises UnreadableFile with the reason and line."""
+    loader: BoundedSafeLoader | None = None
+    docs: list[yaml.Node] = []
+    try:
+        loader = BoundedSafeLoader(text)
+        while loader.check_node():
+            node = loader.get_node()
+            if node is not None:
+                docs.append(node)
+            if len(docs) > MAX_YAML_DOCUMENTS:
+                raise UnreadableFile(f"more than {MAX_YAML_DOCUMENTS} YAML documents; not read")
+    except YamlLimitError as e:
+        raise UnreadableFile(f"refused: {e} (line {e.line + 1}); not read") from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise UnreadableFile(f"YAML syntax error{where}; not read") from None
+    except RecursionError:
+        raise UnreadableFile("YAML nested too deeply; not read") from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+    return docs
 
 
 # --- JSON and TOML: parse, then find the line of each value --------------------------
 
 
-def _pairs(data: Any, key: str | None = None) -> Iterator[tuple[str | None, str]]:
+def _pairs(data: Any, key: str | None = None, depth: int = 0) -> Iterator[tuple[str | None, str]]:
+    if depth > 100:
+        return  # parsers cap nesting near 1,000 levels; generators nested that deep would overflow
     if isinstance(data, dict):
         for k, v in data.items():
-            yield from _pairs(v, f"{_last(key)}.{k}" if key else str(k))
+            yield from _pairs(v, f"{_last(key)}.{k}" if key else str(k), depth + 1)
     elif isinstance(data, list):
         for v in data:
-            yield from _pairs(v, key)
+            yield from _pairs(v, key, depth + 1)
     elif isinstance(data, str):
         yield key, data
 
 
+_LINE_WINDOW: Final = 2000
+
+
 def _line_of(lines: list[str], key: str | None, value: str, start: int) -> int:
-    for i in range(start, len(lines)):
+    """The line of a parsed value, searched forward from the previous one within a window
+    (a value written with escapes never matches literally: scanning every line for each of
+    thousands of values would be quadratic)."""
+    for i in range(start, min(len(lines), start + _LINE_WINDOW)):
         if value in lines[i] and (key is None or key in lines[i]):
             return i + 1
-    for i, line in enumerate(lines):
-        if value in line:
+    for i in range(start, min(len(lines), start + _LINE_WINDOW)):
+        if value in lines[i]:
             return i + 1
-    return 1
+    return min(start, len(lines) - 1) + 1 if lines else 1
 
 
 def _structured_refs(data: Any, text: str, file: str) -> Iterator[ModelReference]:
@@ -135,17 +172,27 @@ def _structured_refs(data: Any, text: str, file: str) -> Iterator[ModelReference
 def json_references(text: str, file: str) -> Iterator[ModelReference]:
     try:
         data = json.loads(text)
-    except (ValueError, RecursionError):
-        return
+    except json.JSONDecodeError as e:
+        raise UnreadableFile(f"JSON syntax error at line {e.lineno}; not read") from None
+    except ValueError:  # a number beyond Python's digit limit
+        raise UnreadableFile("JSON number too long to read; not read") from None
+    except RecursionError:
+        raise UnreadableFile("JSON nested too deeply; not read") from None
     yield from _structured_refs(data, text, file)
 
 
 def toml_references(text: str, file: str) -> Iterator[ModelReference]:
     try:
         data = tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, RecursionError):
-        return
+    except tomllib.TOMLDecodeError as e:
+        raise UnreadableFile(f"TOML syntax error ({_first_line(str(e))}); not read") from None
+    except (RecursionError, ValueError):
+        raise UnreadableFile("TOML nested too deeply or a value too long; not read") from None
     yield from _structured_refs(data, text, file)
+
+
+def _first_line(s: str) -> str:
+    return (s.strip().splitlines() or [""])[0][:120]
 
 
 _ENV_LINE: Final = re.compile(r"^\s*(?:export\s+)?([A-Za-z_]\w*)\s*=\s*[\"']?([^\"'\s#]+)")

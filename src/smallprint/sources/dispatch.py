@@ -8,9 +8,16 @@ from smallprint.errors import InputError
 from smallprint.model import ModelFacts
 from smallprint.sources.card import read_card
 from smallprint.sources.card_facts import HUB_ID, apply_card
-from smallprint.sources.folder import MAX_MODELS, find_model_folders, is_model_folder, read_folder
+from smallprint.sources.folder import (
+    MAX_MODELS,
+    collection_members,
+    find_model_folders,
+    is_model_folder,
+    read_folder,
+)
 from smallprint.sources.gguf_header import read_gguf_header
 from smallprint.sources.hub import read_hub
+from smallprint.sources.paths import exists, is_dir, is_file, why_not_readable
 from smallprint.sources.safetensors_header import read_safetensors_header
 from smallprint.sources.weights import apply_gguf, apply_safetensors
 
@@ -18,13 +25,16 @@ from smallprint.sources.weights import apply_gguf, apply_safetensors
 def read_target(target: str, *, offline: bool | None = None) -> ModelFacts:
     """Read one target: existing dir, .gguf, .safetensors, .md card, or `org/name[@rev]`."""
     path = Path(target).expanduser()
-    if path.is_dir():
+    if is_dir(path):
         return read_folder(path)
-    if path.is_file():
+    if is_file(path):
         return read_file(path, target)
-    if _looks_like_hub_id(target) and not path.exists():
+    if _looks_like_hub_id(target) and not exists(path):
         return read_hub(target, offline=offline)
-    raise InputError(f"{target}: no such file or directory, and not a Hub model id (org/name)")
+    why = why_not_readable(path)
+    if why == "no such file or directory":
+        raise InputError(f"{target}: no such file or directory, and not a Hub model id (org/name)")
+    raise InputError(f"{target}: {why}")
 
 
 def read_file(path: Path, target: str) -> ModelFacts:
@@ -48,8 +58,11 @@ def read_file(path: Path, target: str) -> ModelFacts:
 def expand_target(target: str, *, limit: int = MAX_MODELS) -> list[str]:
     """A directory of many models becomes one target per model folder; others stay as they are."""
     path = Path(target).expanduser()
-    if not path.is_dir() or is_model_folder(path):
+    if not is_dir(path):
         return [target]
+    if is_model_folder(path):
+        members = collection_members(path)  # a folder of models with a README or loose .gguf of its own
+        return [str(p) for p in members[:limit]] if members else [target]
     found = find_model_folders(path, limit=limit)
     return [str(p) for p in found] or [target]
 

@@ -9,6 +9,7 @@ limit and against the file size before it is used, and values that are not neede
 
 from __future__ import annotations
 
+import math
 import stat
 import struct
 from dataclasses import dataclass, field
@@ -161,7 +162,10 @@ class _Parser:
     def value(self, vtype: int, keep: bool, depth: int = 0) -> Any:
         if vtype in _FIXED:
             code, size = _FIXED[vtype]
-            return self.unpack(code, size)
+            value = self.unpack(code, size)
+            if isinstance(value, float) and not math.isfinite(value):
+                return str(value)  # NaN/inf would make the JSON report invalid
+            return value
         if vtype == STRING:
             if keep:
                 return self.string()

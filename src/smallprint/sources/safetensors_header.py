@@ -18,6 +18,7 @@ from typing import Any
 from smallprint.errors import SourceError
 
 MAX_HEADER_BYTES = 100_000_000
+MAX_DIMS = 32
 
 
 @dataclass
@@ -98,8 +99,11 @@ def _tensor(entry: Any, key: str, name: str) -> tuple[str, int]:
     offsets = entry.get("data_offsets")
     if not isinstance(dtype, str) or not isinstance(shape, list):
         raise SourceError(f"{name}: tensor {key[:80]!r} lacks dtype or shape")
-    if not all(isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in shape):
+    if len(shape) > MAX_DIMS or not all(isinstance(d, int) and not isinstance(d, bool) and 0 <= d < 1 << 63 for d in shape):
         raise SourceError(f"{name}: tensor {key[:80]!r} has an invalid shape")
+    count = math.prod(shape)
+    if count >= 1 << 63:
+        raise SourceError(f"{name}: tensor {key[:80]!r} has an implausible shape ({len(shape)} dimensions)")
     if not (isinstance(offsets, list) and len(offsets) == 2 and all(isinstance(o, int) for o in offsets)):
         raise SourceError(f"{name}: tensor {key[:80]!r} has invalid data_offsets")
-    return dtype, math.prod(shape)
+    return dtype[:64], count

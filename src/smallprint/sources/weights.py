@@ -36,6 +36,7 @@ _FORMATS = {
     ".pte": "other",
 }
 _HF_URL = re.compile(r"^https?://(?:www\.)?huggingface\.co/([\w.-]+/[\w.-]+)/?$", re.IGNORECASE)
+MAX_LICENSE_VALUE = 512 * 1024
 GGUF_LICENSE_KEYS = ("general.license", "general.license.name", "general.license.link")
 
 
@@ -100,12 +101,22 @@ def apply_gguf(facts: ModelFacts, header: GGUFHeader, file: str) -> None:
     }
     if facts.name is None and isinstance(meta.get("general.name"), str):
         facts.name = meta["general.name"]
-    for tag in meta.get("general.tags") or []:
-        if isinstance(tag, str) and tag not in facts.tags:
+    # a header is untrusted: a key of the wrong type (general.tags as a number) is ignored
+    for tag in _strings(meta.get("general.tags")):
+        if tag not in facts.tags:
             facts.tags.append(tag)
-    for dataset in meta.get("general.datasets") or []:
-        if isinstance(dataset, str) and dataset not in facts.datasets:
+    for dataset in _strings(meta.get("general.datasets")):
+        if dataset not in facts.datasets:
             facts.datasets.append(dataset)
+
+
+def _strings(value: Any) -> list[str]:
+    """A header value meant as a list of strings: the strings of a list, or one string."""
+    if isinstance(value, str):
+        return [value] if value.strip() else []
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str) and v.strip()]
+    return []
 
 
 def _license_list(value: str) -> list[str]:
@@ -134,6 +145,14 @@ def apply_safetensors(facts: ModelFacts, header: SafetensorsHeader, file: str) -
     for key, value in header.metadata.items():
         # `license` by convention; `modelspec.license` (Stability's ModelSpec, kohya-style trainers)
         if key.lower().rsplit(".", 1)[-1] in ("license", "licence", "license_name", "license_link") and value.strip():
+            if len(value) > MAX_LICENSE_VALUE:  # a licence text, not a name: beyond what is identified
+                facts.findings.append(Finding(
+                    "broken-metadata", "warning",
+                    f"{file}: __metadata__.{key[:80]} holds {len(value):,} characters, more than the "
+                    f"{MAX_LICENSE_VALUE:,} read as a licence; not read",
+                    [Evidence(file, 0, 0, f"__metadata__.{key[:80]}")],
+                ))
+                continue
             facts.license_claims.append(
                 LicenseClaim(
                     f"safetensors:__metadata__.{key}",

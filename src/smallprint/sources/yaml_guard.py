@@ -21,6 +21,7 @@ from yaml.nodes import MappingNode, Node
 MAX_YAML_BYTES = 256 * 1024
 MAX_DEPTH = 64
 MAX_ALIASES = 16
+MAX_INT_BITS = 1024
 
 
 class YamlLimitError(Exception):
@@ -101,12 +102,15 @@ def _problem_line(exc: BaseException) -> int:
     return int(getattr(exc, "line", 0))
 
 
-def load_bounded_yaml(text: str) -> LoadedYaml | YamlProblem:
+def load_bounded_yaml(text: str, max_bytes: int = MAX_YAML_BYTES) -> LoadedYaml | YamlProblem:
     """Load one YAML document within the limits, or say why not (never raises)."""
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_YAML_BYTES:
-        return YamlProblem(f"front matter larger than {MAX_YAML_BYTES // 1024} KB", 0)
-    loader = BoundedSafeLoader(text)
+    if len(text) > max_bytes or len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+        return YamlProblem(f"larger than {max_bytes // 1024} KB", 0)
+    loader: BoundedSafeLoader | None = None
     try:
+        # the Reader refuses C0/C1 control characters and NUL in its constructor, so the
+        # constructor sits inside the try: such a card is broken metadata, not a crash
+        loader = BoundedSafeLoader(text)
         node = loader.get_single_node()
         if node is None:
             return LoadedYaml(None, {})
@@ -114,14 +118,32 @@ def load_bounded_yaml(text: str) -> LoadedYaml | YamlProblem:
         return LoadedYaml(to_plain(data), _top_level_key_lines(node), _duplicate_keys(node))
     except YamlLimitError as exc:
         return YamlProblem(str(exc), exc.line)
+    except yaml.reader.ReaderError as exc:
+        line = text[: max(0, int(exc.position))].count("\n")
+        return YamlProblem(f"invalid YAML: control character {_char(exc.character)}", line)
     except yaml.YAMLError as exc:
         return YamlProblem(f"invalid YAML: {_summary(exc)}", _problem_line(exc))
     except RecursionError:
         return YamlProblem("YAML nested too deeply", 0)
     except Exception as exc:  # constructor errors: unhashable keys, bad values...
-        return YamlProblem(f"invalid YAML: {type(exc).__name__}: {exc}", 0)
+        return YamlProblem(f"invalid YAML: {value_problem(exc)}", 0)
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
+
+
+def value_problem(exc: BaseException) -> str:
+    """A value error in one short line (Python's digit-limit message is a paragraph)."""
+    text = str(exc)
+    if "integer string conversion" in text or "int_max_str_digits" in text:
+        return "a number with more than 4,300 digits"
+    first = " ".join((text.strip().splitlines() or [""])[0].split())[:200]
+    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+
+
+def _char(character: object) -> str:
+    code = character if isinstance(character, int) else ord(str(character)[:1] or "\0")
+    return f"U+{code:04X}"
 
 
 def _summary(exc: yaml.YAMLError) -> str:
@@ -164,6 +186,11 @@ def to_plain(value: Any, _depth: int = 0) -> Any:
         return value.isoformat()
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > MAX_INT_BITS:
+        # 0x/0b literals and sexagesimals have no digit limit in PyYAML, but str() of a
+        # 5,000-digit int raises later (JSON output): keep a short, truthful text instead
+        digits = hex(value)
+        return f"{digits[:34]}... (an integer of {value.bit_length()} bits)"
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     return str(value)

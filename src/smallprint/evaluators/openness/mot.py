@@ -82,10 +82,12 @@ def _component_lines(text: str) -> dict[str, int]:
 def parse_mot(text: str, source: str | None = None) -> MotRelease:
     """Parse MOT YAML text; raises InputError with one line when it is not a MOT file."""
     where = source or "<input>"
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        raise InputError(f"{where}: not valid YAML: {str(e).splitlines()[0]}") from e
+    from smallprint.sources.yaml_guard import YamlProblem, load_bounded_yaml
+
+    loaded = load_bounded_yaml(text, max_bytes=MAX_BYTES)  # untrusted input: depth, alias and size limits
+    if isinstance(loaded, YamlProblem):
+        raise InputError(f"{where}: not valid YAML (line {loaded.line + 1}): {loaded.message.removeprefix('invalid YAML: ')}")
+    data = loaded.data
     if not isinstance(data, dict) or not isinstance(data.get("release"), dict):
         raise InputError(f"{where}: not a Model Openness Tool file (no 'release' mapping)")
     rel = data["release"]
@@ -131,18 +133,14 @@ def parse_mot(text: str, source: str | None = None) -> MotRelease:
 
 
 def read_mot_file(path: str | Path) -> MotRelease:
+    from smallprint.sources.config_file import read_user_text
+    from smallprint.sources.paths import is_dir
+
     p = Path(path)
-    if not p.exists():
-        raise InputError(f"{p}: no such file")
-    if p.is_dir():
+    if is_dir(p):
         raise InputError(f"{p}: is a directory, expected a MOT YAML file")
-    if p.stat().st_size > MAX_BYTES:
-        raise InputError(f"{p}: too large for a MOT file ({p.stat().st_size} bytes)")
-    try:
-        text = p.read_text(encoding="utf-8")
-    except UnicodeDecodeError as e:
-        raise InputError(f"{p}: not UTF-8 text") from e
-    return parse_mot(text, str(p))
+    # FIFOs, devices, size, encoding: the one reader of user files; then parsed here
+    return parse_mot(read_user_text(p, "MOT file", max_bytes=MAX_BYTES), str(p))
 
 
 def release_to_dict(release: MotRelease) -> dict[str, Any]:
