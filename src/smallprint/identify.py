@@ -109,8 +109,26 @@ def _fulltext_matches(nt: NormalizedText, kb: KnowledgeBase, notes: list[str] | 
             m.confidence = min(m.confidence, _cap(m.deviations, index.by_id[c.license_id].name_words, moves))
             if _states_other_version(nt, c.start, kb.licenses[c.license_id].version, index.normalized(kb, c.license_id)):
                 m.confidence = min(m.confidence, VERSION_CAP)
+            _judge_variant(m, kb.licenses[c.license_id], nt, kb, frozenset(moves))
+        else:
+            _judge_variant(m, kb.licenses[c.license_id], nt, kb, None)  # the same words: only title and head
         out.append(m)
     return out
+
+
+def _judge_variant(
+    m: LicenseMatch, entry: LicenseEntry, nt: NormalizedText, kb: KnowledgeBase, moves: frozenset[int] | None
+) -> None:
+    """A copy that changes what the licence says (or is titled as another licence) is a variant of it,
+    never reported as it with a trusted confidence (matchers/variant.py)."""
+    from smallprint.matchers.variant import VARIANT_CAP, assess_variant
+
+    v = assess_variant(m, entry, nt.raw_lines, kb.text(entry.id), moves or frozenset(), compare_terms=moves is not None)
+    if v.is_variant:
+        m.variant_of = entry.id
+        m.variant_reasons = list(v.reasons)
+        m.name = f"a variant of {entry.name}"
+        m.confidence = min(m.confidence, VARIANT_CAP)
 
 
 VERSION_WINDOW = 60
@@ -193,7 +211,7 @@ def identify_text(
     nt = normalized if normalized is not None else normalize(text)
     full = _fulltext_matches(nt, kb, notes)
     known = {m.id for m in full}
-    outside = _outside(text, [(m.start_line, m.end_line) for m in full])
+    outside = _outside(_front_matter_values_only(text), [(m.start_line, m.end_line) for m in full])
     mentions = [m for m in reference_matcher(kb).scan(outside) if m.license_id not in known]
     if _licence_prose(outside):
         mentions = _passing_mentions_lowered(mentions, outside)
@@ -212,8 +230,9 @@ _REGISTER = re.compile(
     r"|warrant\w*|liabilit\w*|liable)\b",
     re.I,
 )
-MENTION_CAP = 0.5
-"""Confidence at most of a licence a licence text only mentions ("such as the GNU GPL")."""
+MENTION_CAP = 0.45
+"""Confidence at most of a licence a licence text only mentions ("such as the GNU GPL", "you must comply
+with Apache 2.0 and the X License"): below 0.5, where an id is taken as the text's own."""
 _LEGAL = re.compile(r"\b(?:licen[cs]e[ds]?|licensor|licensee|grants?|warrant\w*|liab\w*|terminat\w*)\b", re.I)
 _DECLARES = re.compile(
     r"\b(?:this|the|these|our) (?:\w+ ){0,2}(?:software|model|models|weights|work|program|code|project|materials?|files?|dataset)"
@@ -233,17 +252,34 @@ def _licence_prose(text: str) -> bool:
 
 
 def _passing_mentions_lowered(mentions: list[Mention], text: str) -> list[Mention]:
-    """Inside a licence's own prose, names of other licences are mentions, not the licence
-    of this text ("software under the MIT license, the Apache License and others"): only a
-    line that declares a licence ("licensed under ...") keeps its confidence."""
+    """Inside a licence's own prose, names of other licences are references, not the licence
+    of this text ("software under the MIT license, the Apache License and others", a preamble
+    "the code is released under Apache 2.0; the weights must comply with the X License"): the
+    text is a licence nobody here knows, and what it names is not it."""
+    return [replace(m, confidence=min(m.confidence, MENTION_CAP)) for m in mentions]
+
+
+_FM_LICENCE_KEY = re.compile(r"^(?:license|licence|license_name|license_link)\s*:", re.I)
+
+
+def _front_matter_values_only(text: str) -> str:
+    """A card's YAML front matter names licences only under its licence keys: a Hub tag list item
+    (`- llama-3`), a model name or a dataset there is a reference, not the file's licence.
+    Other front-matter lines are emptied (line numbers kept)."""
+    if not text.startswith("---"):
+        return text
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    out = []
-    for m in mentions:
-        where = " ".join(lines[max(0, m.start_line - 2) : m.end_line])
-        if not _DECLARES.search(where):
-            m = replace(m, confidence=min(m.confidence, MENTION_CAP))
-        out.append(m)
-    return out
+    end = next((i for i in range(1, min(len(lines), 5000)) if lines[i].strip() in ("---", "...")), None)
+    if end is None:
+        return text
+    keep = False
+    for i in range(1, end):
+        line = lines[i]
+        if line and not line[0].isspace() and not line.startswith("-"):
+            keep = bool(_FM_LICENCE_KEY.match(line))
+        if not keep:
+            lines[i] = ""
+    return "\n".join(lines)
 
 
 def _outside(text: str, spans: list[tuple[int, int]]) -> str:

@@ -120,8 +120,17 @@ class LicenseMatch:
     method: str
     kind: str
     deviations: list[Deviation] = field(default_factory=list)
+    variant_of: str | None = None  # this text is close to that licence but changes its terms: not that licence
+    variant_reasons: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
+        d = self._core_dict()
+        if self.variant_of is not None:
+            d["variant_of"] = self.variant_of
+            d["variant_reasons"] = list(self.variant_reasons)
+        return d
+
+    def _core_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "name": self.name,
@@ -245,9 +254,10 @@ class LineageNode:
     parents: list[str] = field(default_factory=list)
     resolved_from: str = "missing"  # hub | catalog | card | gguf | missing
     evidence: list[Evidence] = field(default_factory=list)
+    inferred: str | None = None  # how the edge to this node was inferred, with its certainty; None when declared
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d: dict[str, Any] = {
             "id": self.id,
             "license": self.license_id,
             "license_name": self.license_name,
@@ -257,6 +267,9 @@ class LineageNode:
             "resolved_from": self.resolved_from,
             "evidence": [e.to_dict() for e in self.evidence],
         }
+        if self.inferred is not None:
+            d["inferred"] = self.inferred
+        return d
 
 
 @dataclass

@@ -57,7 +57,9 @@ def test_changed_date_on_the_version_line_lowers_confidence(corpus_kb: Knowledge
     assert m.id == "gemma-terms-2025-03-24" and m.confidence <= VERSION_CAP
 
 
-def test_edited_threshold_keeps_identity_but_reports_the_change(corpus_kb: KnowledgeBase) -> None:
+def test_edited_threshold_is_a_variant_that_reports_the_change(corpus_kb: KnowledgeBase) -> None:
+    # issue 10: a copy that changes a term (the user cap) is "a variant of" the licence, not the licence
     [m] = identify_text(corpus_text("llama-3.3").replace("700 million", "7 million"), kb=corpus_kb)
-    assert m.id == "llama-3.3" and m.confidence > 0.9
+    assert m.variant_of == "llama-3.3" and m.confidence < 0.5
+    assert any("user-threshold" in r for r in m.variant_reasons)
     assert [d.kind for d in m.deviations] == ["changed"]

@@ -82,3 +82,12 @@ def test_catalog_model_fields_for_selection_load() -> None:
 
     m = default_kb().model("openai/gpt-oss-20b")
     assert isinstance(m, CatalogModel) and m.context_length == 131072 and m.pipeline_tag == "text-generation"
+
+
+def test_check_reports_carry_a_sustainability_section() -> None:
+    runner = CliRunner()
+    md = runner.invoke(app, ["check", "claude-3-5-sonnet-20241022", "--offline", "-f", "md"])
+    assert md.exit_code == 0 and "### Sustainability" in md.stdout and "Anthropic (funded start up)" in md.stdout
+    assert "retired by its provider" in md.stdout
+    page = runner.invoke(app, ["check", "meta-llama/Llama-3.1-8B", "--offline", "-f", "html"])
+    assert page.exit_code == 0 and 'id="m1-sustainability"' in page.stdout and "investor.atmeta.com" in page.stdout

@@ -71,6 +71,9 @@ def check_cmd(
     field_of_use: Annotated[list[str] | None, typer.Option("--field", help="field of use (medical, military, legal, ...); repeatable")] = None,
     deployment: Annotated[list[str] | None, typer.Option("--deployment", help="internal, saas, on-prem or distribution; repeatable")] = None,
     derivative_name: Annotated[str | None, typer.Option("--derivative-name", help="the name you will give a derivative model")] = None,
+    decisions: Annotated[str | None, typer.Option(
+        "--decisions", help="review decisions from a `smallprint serve` URL ($SMALLPRINT_TOKEN) or its store: "
+        "approved exceptions waive the gate like the policy file's")] = None,
 ) -> None:
     """Check models: the licence that binds them, lineage, openness, findings and (with a
     profile) whether your use is allowed."""
@@ -84,6 +87,7 @@ def check_cmd(
         inventory=inventory,
         policy=policy,
         fail_on=fail_on,
+        decisions=decisions,
         overrides={
             k: v
             for k, v in {

@@ -15,11 +15,36 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from smallprint.model import Certainty, Evidence, Term
 from smallprint.text import NormalizedText, clean_line, sentences
 from smallprint.vocabulary import TERM_KEYS
+
+
+class _LazyPattern:
+    """A regular expression compiled on first use: the ~200 clause patterns cost a quarter of a second
+    to compile, which a run that reads no licence text (a catalog answer, `--version`) never pays."""
+
+    __slots__ = ("_flags", "_pattern", "_source")
+
+    def __init__(self, source: str, flags: int = 0):
+        self._source = source
+        self._flags = flags
+        self._pattern: re.Pattern[str] | None = None
+
+    @property
+    def pattern(self) -> str:
+        return self._source
+
+    def __getattr__(self, name: str) -> Any:
+        if self._pattern is None:
+            self._pattern = re.compile(self._source, self._flags)
+        return getattr(self._pattern, name)
+
+
+def _lazy(p: str, flags: int = 0) -> re.Pattern[str]:
+    return cast("re.Pattern[str]", _LazyPattern(p, flags))
 
 __all__ = [
     "RULES",
@@ -112,7 +137,7 @@ def read_document(nt: NormalizedText, region: tuple[int, int] | None = None) -> 
     return Document(nt, out)
 
 
-_YAML_CONTINUATION = re.compile(r"\\(?=\s|$)")
+_YAML_CONTINUATION = _lazy(r"\\(?=\s|$)")
 
 
 def raw_span(nt: NormalizedText, start_line: int, end_line: int) -> str:
@@ -221,7 +246,7 @@ Rule = Callable[[Document], "RuleHit | None"]
 
 
 def _rx(p: str) -> re.Pattern[str]:
-    return re.compile(p)
+    return _lazy(p)
 
 
 NEG = r"(?:not|never|no|nor|cannot|prohibited|forbidden)"
@@ -266,22 +291,32 @@ RESEARCH_ONLY = _rx(
     r"|(?:means|mean) (?:for )?research (?:or|and) evaluation purposes only|non revenue generating research purposes"
     r"|(?:non ?production|internal) (?:\w+ ){0,2}research (?:use|purposes)\b)"
 )
-MAU = _rx(r"\bmonthly active users?\b|\bmau\b|\bdaily active users\b")
-MAU_RAW = re.compile(
+MAU = _rx(
+    r"\bmonthly active users?\b|\bmaus?\b|\bdaily active users?\b|\bdaus?\b|\bmonthly (?:unique )?(?:users|visits|visitors)\b"
+    r"|\bmuus?\b|\bactive users\b"
+)
+MAU_RAW = _lazy(
     r"(?:more|greater|higher) than\s+(?:a total of\s+)?(" + AMOUNT + r")\s+(?:\(\S+\)\s+)?monthly active users"
-    r"|monthly active users[^.;]{0,60}?(?:exceed(?:s|ed|ing)?|more than|greater than|over|above|of at least|reach(?:es)?)\s+(" + AMOUNT + r")",
+    r"|monthly active users[^.;]{0,60}?(?:exceed(?:s|ed|ing)?|more than|greater than|over|above|of at least|reach(?:es)?)\s+(" + AMOUNT + r")"
+    r"|(?:more|greater|higher) than\s+(" + AMOUNT + r")\s+(?:\(\S+\)\s+)?(?:daily active users|DAUs?|MAUs?|MUUs?|monthly (?:unique )?(?:users|visits|visitors)|active users)"
+    r"|(?:daily active users|DAUs?|MAUs?|MUUs?|monthly (?:unique )?(?:users|visits|visitors)|active users)[^.;]{0,60}?"
+    r"(?:exceed(?:s|ed|ing)?|more than|greater than|over|above|of at least|reach(?:es)?)\s+(" + AMOUNT + r")",
     re.I,
 )
 REVENUE = _rx(r"\b(?:revenue|revenues|turnover|annual gross|gross receipts)\b")
-CURRENCY_RAW = re.compile(
+CURRENCY_RAW = _lazy(
     r"(?:US\s?\$|USD\s?\$?|U\.S\.\s?\$|\$)\s?(" + AMOUNT + r")(?:\s*(?:USD|US dollars|dollars))?"
     r"|(" + AMOUNT + r")\s*(?:USD|US dollars|U\.S\. dollars)",
     re.I,
 )
 
 
+_ONE_OPTION = _rx(r"\bthis (?:alternative|option)\b|\balternatives?\b(?: \w+){0,6} (?:allowed|permitted) only\b")
+"""A non-commercial condition on one of several ways to distribute (GPL's written-offer option) is no limit on use."""
+
+
 def rule_non_commercial(doc: Document) -> RuleHit | None:
-    found = [c for c in doc.clauses if NONCOMMERCIAL.search(_BOTH_WAYS.sub(" ", c.text))]
+    found = [c for c in doc.clauses if NONCOMMERCIAL.search(_BOTH_WAYS.sub(" ", c.text)) and not _ONE_OPTION.search(c.text)]
     return _hit("non-commercial", True, "medium", found) if found else None
 
 
@@ -342,11 +377,18 @@ def rule_no_training_other_models(doc: Document) -> RuleHit | None:
     return _hit("no-training-other-models", True, "medium", [direct]) if direct else None
 
 
-NAMING = _rx(r"\b(?:at the beginning of (?:any |the )?(?:such )?(?:\w+ ){0,3}names?|name (?:\w+ ){0,6}(?:begin|start|prefix)|prefix)\b")
-NAMING_RAW = re.compile(
-    r"include\s+\"([^\"]{1,40})\"\s+at the beginning"
-    r"|(?:names?|titles?)[^.\"]{0,60}(?:begin|start)s? with\s+\"([^\"]{1,40})\""
-    r"|prefix(?:ed)?[^.\"]{0,40}\"([^\"]{1,40})\"",
+NAMING = _rx(
+    r"\b(?:at the (?:beginning|start) of (?:any |the |its |their )?(?:such )?(?:\w+ ){0,3}names?|names? (?:\w+ ){0,8}(?:begin|start|prefix)"
+    r"|prefix\w*|prepend\w*|names? (?:\w+ ){0,6}(?:contain|include|incorporate)s?|(?:be )?named (?:\w+ ){0,3}(?:with|after))\b"
+)
+_Q = "[\"'`\u201c\u201d\u2018\u2019\u300c\u300d\u00ab\u00bb]"
+NAMING_RAW = _lazy(
+    rf"include\s+{_Q}([^\"'`\u201c\u201d\u2018\u2019]{{1,40}}){_Q}\s+(?:at the (?:beginning|start)|as (?:a|the) prefix|in (?:the|its|their) names?)"
+    rf"|(?:names?|titles?)[^.]{{0,60}}?(?:begin|start|prefixed)s? with\s+(?:the (?:word|term|prefix)\s+)?{_Q}([^\"'`\u201c\u201d\u2018\u2019]{{1,40}}){_Q}"
+    rf"|prefix(?:ed)?[^.]{{0,40}}?{_Q}([^\"'`\u201c\u201d\u2018\u2019]{{1,40}}){_Q}"
+    rf"|prepend(?:s|ed|ing)?\s+(?:the (?:word|term|prefix)\s+)?{_Q}([^\"'`\u201c\u201d\u2018\u2019]{{1,40}}){_Q}"
+    rf"|names?[^.]{{0,40}}?(?:must|shall|should|will)\s+(?:\w+\s+){{0,2}}(?:contain|include|incorporate)\s+(?:the (?:word|term)\s+)?{_Q}([^\"'`\u201c\u201d\u2018\u2019]{{1,40}}){_Q}"
+    rf"|named\s+(?:with|after)\s+(?:the (?:word|term|prefix)\s+)?{_Q}([^\"'`\u201c\u201d\u2018\u2019]{{1,40}}){_Q}",
     re.I,
 )
 
@@ -360,7 +402,7 @@ def rule_derivative_naming(doc: Document) -> RuleHit | None:
 
 
 DISPLAY = _rx(r"\b(?:display|displayed|displays|include|includes|included|show|mark|label|state|notice|attribution)\b")
-DISPLAY_RAW = re.compile(
+DISPLAY_RAW = _lazy(
     r"\"((?:\[[^\]\"]{1,60}\]\s+)?[^\"]{0,40}?\b(?:built|powered|made|improved|created|developed|trained)"
     r"\s+(?:with|by|on|using|upon)\b[^\"]{1,100})\"",
     re.I,
@@ -393,7 +435,10 @@ def rule_attribution_display(doc: Document) -> RuleHit | None:
 
 FLOW_DOWN = _rx(
     r"\b(?:(?:use based )?restrictions?\b(?: \w+){0,30} (?:included|include) as (?:an )?enforceable provisions?"
-    r"|include (?:\w+ ){0,12}restrictions?\b(?: \w+){0,12} as (?:an )?enforceable provisions?"
+    r"|include (?:\w+ ){0,12}(?:restrictions?|polic(?:y|ies))\b(?: \w+){0,12} as (?:an )?enforceable provisions?"
+    r"|require (?:all )?(?:of )?(?:your |its |the )?(?:users|recipients|licensees|customers|end users|downstream users)\b(?: \w+){0,15} "
+    r"(?:to )?(?:comply with|abide by|be bound by|follow) (?:\w+ ){0,10}(?:restrictions|acceptable use|use polic\w+|prohibited use)"
+    r"|(?:use|usage) restrictions? (?:\w+ ){0,6}(?:apply|applies|shall apply) to (?:\w+ ){0,4}(?:derivatives?|derivative works?|modifications)"
     r"|(?:impose|pass|flow) (?:\w+ ){0,6}(?:use )?restrictions (?:\w+ ){0,6}(?:on|to) (?:any )?(?:downstream|subsequent|third part)"
     r"|(?:downstream|subsequent) (?:users?|recipients?) (?:\w+ ){0,10}(?:bound by|comply with|subject to) (?:\w+ ){0,6}(?:use )?restrictions)"
 )
@@ -402,7 +447,13 @@ SAME_LICENSE = _rx(
     r"|under the (?:same|identical) (?:license|licence|terms)"
     r"|license the entire work as a whole under this license"
     r"|(?:must|shall) (?:be )?(?:distribute[d]?|license[d]?|release[d]?|made available) (?:\w+ ){0,8}under (?:the terms of )?this (?:license|licence|agreement)\b"
-    r"|(?:must|shall) be under the terms of this license)"
+    r"|(?:must|shall) be under the terms of this license"
+    r"|licensed (?:\w+ ){0,10}(?:to all third parties )?under the terms of this (?:license|licence|agreement)"
+    r"|(?:must|shall|will) be (?:done|licensed|distributed|published|released|made available|provided|offered) (?:\w+ ){0,3}under "
+    r"(?:the terms of )?(?:this|the same) (?:\w+ ){0,3}(?:license|licence|agreement)"
+    r"|(?:source code|source) form\b(?: \w+){0,8} only under (?:the terms of )?(?:this|the same) (?:license|licence|agreement)"
+    r"|(?:derivatives?|derivative works?|adaptations?|modifications?|modified versions?) (?:\w+ ){0,8}(?:must|shall) (?:\w+ ){0,3}"
+    r"(?:licensed|distributed|released|published|made available) under (?:the terms of )?(?:this|the same|an identical) (?:\w+ ){0,2}(?:license|licence|agreement))"
 )
 
 
@@ -420,8 +471,8 @@ AUP = _rx(r"\b(?:acceptable use polic(?:y|ies)|prohibited use polic(?:y|ies)|(?:
 AUP_INCORPORATED = _rx(
     r"\b(?:incorporated|incorporates|available at|adhere to|comply with|subject to|set forth in|found at|referenced in|abide by|must not violate|will not violate)\b"
 )
-URL_RAW = re.compile(r"https?://[^\s)\]>\"']+[^\s)\]>\"'.,;:]")
-AUP_NAME_RAW = re.compile(r"(?:[A-Z][\w.&-]*\s+){0,5}(?i:(?:acceptable|prohibited)\s+use\s+polic(?:y|ies)|use restrictions)")
+URL_RAW = _lazy(r"https?://[^\s)\]>\"']+[^\s)\]>\"'.,;:]")
+AUP_NAME_RAW = _lazy(r"(?:[A-Z][\w.&-]*\s+){0,5}(?i:(?:acceptable|prohibited)\s+use\s+polic(?:y|ies)|use restrictions)")
 AUP_TERMS_AT = _rx(
     r"\b(?:consistent with|comply with|subject to|adhere to|abide by)\b(?: \w+){0,12} (?:terms|policy|policies|guidelines|principles)\b(?: \w+){0,3} (?:found |available )?at\b"
 )
@@ -562,10 +613,35 @@ GEO_SANCTIONS = _rx(
 GEO_REGION_NAMED = _rx(r"\b(?:not (?:be )?(?:used|available|licensed|granted)|prohibited) in (?:the )?(cuba|iran|north korea|syria|crimea|russia|china)\b")
 
 
+GEO_EXCLUDED = _rx(
+    r"\b(?:does not apply|shall not apply|not (?:being )?granted|withheld|not available|not licensed|excluding|excludes|"
+    r"except(?:ing)?|other than|outside of)\b(?: \w+){0,12} (?:european union|united kingdom|south korea|china|"
+    r"mainland china|united states|russia|iran|north korea|cuba|syria|india|japan|canada|australia|brazil|crimea)\b"
+)
+_REGIONS = (
+    ("European Union", r"european union|\beu\b"), ("United Kingdom", r"united kingdom|\buk\b"),
+    ("South Korea", r"south korea|republic of korea"), ("Mainland China", r"mainland china|people s republic of china|\bprc\b"),
+    ("China", r"(?<!mainland )\bchina\b"), ("United States", r"united states"), ("Russia", r"\brussia\b"),
+    ("Iran", r"\biran\b"), ("North Korea", r"north korea"), ("Cuba", r"\bcuba\b"), ("Syria", r"\bsyria\b"),
+    ("Crimea", r"\bcrimea\b"),
+)  # fmt: skip
+
+
+def _regions_in(text: str) -> list[str]:
+    return [name for name, p in _REGIONS if re.search(p, text)]
+
+
 def rule_geographic(doc: Document) -> RuleHit | None:
     parts: list[str] = []
     where: list[Clause] = []
+    excl = doc.first(GEO_EXCLUDED)
     eu = doc.first(GEO_EU)
+    if excl is not None and (eu is None or excl.start <= eu.start):
+        regions = _regions_in(_plain(excl))
+        if regions:
+            parts.extend(regions)
+            where.append(excl)
+            eu = None
     if eu:
         parts.append("European Union")
         where.append(eu)
@@ -689,7 +765,10 @@ SALE_RESTRICTED = _rx(
 )
 BROAD_GRANT = _rx(
     r"\b(?:worldwide|world wide|perpetual|irrevocable|royalty free|no charge)\b(?: \w+){0,30} (?:license|licence|right|rights)\b(?: \w+){0,10} (?:to )?(?:use|reproduce|exercise)\b"
-    r"|\bpermission is hereby granted\b|\b(?:are|is) permitted provided that\b"
+    r"|\bpermission is hereby granted\b|\b(?:are|is) permitted\b(?: \w+){0,10} provided that\b"
+    r"|\b(?:worldwide|world wide|perpetual|irrevocable|royalty free)\b(?: \w+){0,20} (?:license|licence)\b(?: \w+){0,16} to (?:\w+ ){0,4}(?:use|reproduce|copy)\b"
+    r"|\bgrants? (?:to )?(?:each )?(?:you|recipient|recipients|licensee|licensees)\b(?: \w+){0,16} (?:license|licence)\b(?: \w+){0,8} to (?:use|reproduce|copy)\b"
+    r"|\bdo what the fuck you want\b|\bmay charge (?:a )?fees?\b"
     r"|\bgrants? you (?:\w+ ){0,12}(?:licen[cs]e|rights?) (?:\w+ ){0,15}to (?:use|reproduce|do everything)\b"
     r"|\b(?:you|recipients?) may(?! not) (?:\w+ ){0,2}use (?:\w+ ){0,3}(?:modify|copy|reproduce|distribute|share)\b"
     r"|\bdedicate\w* (?:\w+ ){0,6}public domain\b|\bwaive\w* (?:\w+ ){0,10}(?:copyright|rights)\b"
@@ -731,7 +810,10 @@ ELIGIBLE_USERS = _rx(
     r"|\b(?:only|solely) (?:by|to|for) (?:individuals|non ?profit|not for profit|educational|academic)\b"
 )
 """Who may use it at all (individuals, non-profits): commercial users are left out."""
-_BOTH_WAYS = _rx(r"\b(?:non ?commercial or commercial|commercial (?:or|and) non ?commercial|commercial (?:or|and) noncommercial)\b")
+_BOTH_WAYS = _rx(
+    r"\b(?:non ?commercial or commercial|commercial (?:or|and) non ?commercial|commercial (?:or|and) noncommercial"
+    r"|commercially or non ?commercially|commercially or noncommercially|non ?commercially or commercially)\b"
+)
 
 
 def _plain(c: Clause) -> str:
@@ -757,6 +839,9 @@ def _grants_to_user(c: Clause, doc: Document | None = None) -> bool:
     return True
 
 
+_REGISTERS = _rx(r"\b(?:register|registers|registered|registration|complete (?:\w+ ){0,3}form|apply for|application)\b")
+
+
 def commercial_use(doc: Document, hits: dict[str, RuleHit]) -> RuleHit | None:
     """Commercial use from the grant and every restriction read; never 'true' when anything restricts it."""
     limits = [hits[k] for k in ("non-commercial", "research-only") if k in hits]
@@ -770,13 +855,17 @@ def commercial_use(doc: Document, hits: dict[str, RuleHit]) -> RuleHit | None:
     if limits:
         where = [c for h in limits for c in h.clauses]
         return _hit("commercial-use", False, "medium", where)
-    restricted = [c for c in doc.clauses if COMMERCIAL_RESTRICTED.search(_plain(c)) and not REVERSE_GRANT.search(c.text)]
+    restricted = [c for c in doc.clauses if COMMERCIAL_RESTRICTED.search(_plain(c)) and not REVERSE_GRANT.search(c.text)
+                  and not _ONE_OPTION.search(c.text)]
     restricted += [c for c in doc.matching(ELIGIBLE_USERS) if c not in restricted]
     explicit = [
         c for c in doc.matching(COMMERCIAL_GRANT)
         if PERMIT.search(c.text) and c not in restricted and _grants_to_user(c, doc) and not LIMITED_PURPOSE.search(c.text)
     ]
     if restricted:
+        if explicit or any(_REGISTERS.search(c.text) for c in restricted):
+            why = "commercial use needs a registration or application" if not explicit else "commercial use is subject to a condition"
+            return _hit("commercial-use", "conditional", "low", restricted, f"{why}; read the quoted clause")
         if explicit:
             return _hit("commercial-use", "conditional", "low", restricted, "commercial use is subject to a condition; read the quoted clause")
         return _hit("commercial-use", False, "low", restricted, "commercial use appears to need permission; read the quoted clause")
@@ -877,4 +966,86 @@ def extract_terms(
     """The small print of a text read by clause rules alone (source "rules"), in vocabulary order."""
     doc = read_document(text, region)
     hits = rule_hits(doc, keys)
-    return [hit_to_term(hits[k], text, path) for k in TERM_KEYS if k in hits]
+    terms: dict[str, Term] = {k: hit_to_term(hits[k], text, path) for k in TERM_KEYS if k in hits}
+    for t in chinese_terms(text, path, region):
+        if t.key not in terms and (keys is None or t.key in keys):
+            terms[t.key] = t
+    return [terms[k] for k in TERM_KEYS if k in terms]
+
+
+# --- Chinese licence bodies -------------------------------------------------------------
+#
+# Chinese model licences (ChatGLM, CodeGeeX, Baichuan, InternLM, Yi...) often ship only in
+# Chinese. The word-based rules above read nothing there, so these sentence patterns read the
+# same vocabulary from the raw lines. Written for the common drafting of those licences.
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CN_UNITS = {"万": 10_000, "亿": 100_000_000, "百万": 1_000_000, "千万": 10_000_000}
+_CN_QUOTE = "[\"“”「」『』]"
+_CN_RULES: tuple[tuple[str, str, object], ...] = (
+    ("non-commercial", r"非商业(?:性)?(?:用途|目的|使用)|不得(?:将\S{0,20})?(?:用于|进行)(?:任何)?商业|禁止(?:\S{0,10})?商业(?:用途|使用|目的)", True),
+    ("research-only", r"仅(?:限|供)?(?:用于)?(?:学术|科学)?研究(?:用途|目的|使用)?|只能用于(?:学术)?研究", True),
+    ("no-training-other-models", r"不得[^。；]{0,40}(?:训练|改进|提升)[^。；]{0,20}(?:其他|其它|任何)[^。；]{0,12}模型", True),
+    ("same-license", r"(?:相同|同样)的?(?:许可|协议)|(?:以|按照)本(?:许可|协议)(?:的条款)?(?:进行|再)?(?:分发|发布)", True),
+    ("termination-on-litigation", r"(?:诉讼|专利侵权)[^。]{0,80}(?:终止|自动终止)", True),
+    ("include-license", r"(?:版权声明|许可声明|本许可)[^。]{0,30}(?:应|须|必须)(?:包含|附)", True),
+    ("acceptable-use-policy", r"(?:可接受使用政策|使用政策|行为准则)", "use policy named in this text"),
+)
+
+
+def _cn_amount(num: str, unit: str | None) -> int | None:
+    try:
+        value = float(num.replace(",", ""))
+    except ValueError:
+        return None
+    return int(value * _CN_UNITS.get(unit or "", 1))
+
+
+def chinese_terms(text: NormalizedText, path: str | None, region: tuple[int, int] | None = None) -> list[Term]:
+    """Terms read from Chinese sentences (empty when the text holds no Chinese)."""
+    lines = text.raw_lines
+    first, last = region or (1, len(lines))
+    picked = [(i, lines[i - 1]) for i in range(max(1, first), min(len(lines), last) + 1) if _CJK.search(lines[i - 1])]
+    if len(picked) < 3:
+        return []
+    out: dict[str, Term] = {}
+
+    def add(key: str, value: object, line: int, quote: str, certainty: Certainty = "medium", note: str | None = None) -> None:
+        if key not in out:
+            out[key] = Term(key, value, certainty, [Evidence(path, line, line, " ".join(quote.split())[:QUOTE_LIMIT])],
+                            "rules", note or "read from the Chinese text")
+
+    fields: list[str] = []
+    for i, line in picked:
+        for key, pattern, value in _CN_RULES:
+            if re.search(pattern, line):
+                add(key, value, i, line)
+        m = re.search(r"(?:月活跃用户|月活用户|日活跃用户|日活用户|活跃用户)[^。；]{0,30}?(?:超过|大于|多于|达到|高于)\s*([\d,.]+)\s*(百万|千万|万|亿)?", line)
+        if m:
+            v = _cn_amount(m.group(1), m.group(2))
+            if v and v >= 1000:
+                add("user-threshold", v, i, line, note="read from the Chinese text" + ("" if "月" in m.group(0) else " (daily active users)"))
+        m = re.search(r"名称[^。]{0,40}(?:开头|前缀|冠以|包含)[^。]{0,10}" + _CN_QUOTE + r"([^\"“”「」『』]{1,30})" + _CN_QUOTE, line) or re.search(
+            _CN_QUOTE + r"([^\"“”「」『』]{1,30})" + _CN_QUOTE + r"[^。]{0,10}(?:作为|为)[^。]{0,6}(?:名称)?(?:开头|前缀)", line)
+        if m:
+            add("derivative-naming", m.group(1).strip(), i, line)
+        m = re.search(r"(?:应|须|必须|需)[^。]{0,20}(?:显示|标明|注明)[^。]{0,20}" + _CN_QUOTE + r"([^\"“”「」『』]{1,40})" + _CN_QUOTE, line)
+        if m:
+            add("attribution-display", m.group(1).strip(), i, line)
+        if re.search(r"商业(?:用途|目的|使用|活动)", line) and re.search(r"登记|申请|授权|许可|同意|联系", line) and "commercial-use" not in out:
+            add("commercial-use", "conditional", i, line, note="read from the Chinese text: commercial use needs a registration or permission")
+        for word, label in (("军事", "military"), ("监控", "surveillance"), ("医疗", "medical")):
+            if word in line and re.search(r"不得|禁止|不应|不可", line) and label not in fields:
+                fields.append(label)
+                if "field-of-use" not in out:
+                    add("field-of-use", fields, i, line)
+    if "commercial-use" not in out:
+        if "non-commercial" in out or "research-only" in out:
+            ev = (out.get("non-commercial") or out["research-only"]).evidence
+            out["commercial-use"] = Term("commercial-use", False, "medium", list(ev), "rules", "read from the Chinese text")
+        else:
+            for i, line in picked:
+                if re.search(r"(?:允许|可以|可)(?:免费)?(?:用于|进行)?商业|免费商用|商业使用", line) and not re.search(r"不得|禁止|非商业", line):
+                    add("commercial-use", True, i, line, "low", "read from the Chinese text: a grant with no commercial carve-out found")
+                    break
+    return list(out.values())

@@ -150,7 +150,7 @@ def binding_licences(nodes: list[LineageNode], kb: KnowledgeBase) -> dict[str, l
 
 def conflict_findings(
     root: LineageNode, declared: list[str], bindings: dict[str, list[Binding]], kb: KnowledgeBase,
-    evidence: list[Evidence], inferred: bool, depth: dict[str, int] | None = None,
+    evidence: list[Evidence], inferred: str | bool | None, depth: dict[str, int] | None = None,
 ) -> list[Finding]:
     """`license-conflicts-with-base` for each parent whose binding licence the declaration contradicts.
 
@@ -184,11 +184,19 @@ def conflict_findings(
             and d.family not in GENERIC_FAMILIES
             and d.family not in families
             and not any(_org(root.id) == _org(b.origin) for b in parent_bindings)
+            and not _publishes(root.id, d)
         ):
             names = ", ".join(sorted({f"{b.origin} ({b.license_id})" for b in parent_bindings}))
             why = f"{d.id} is the {d.family} publisher's licence, but no ancestor is under it: {names}"
             out.append(Finding("license-conflicts-with-base", "warning", f"{root.id} declares {d.id}; {why}", list(evidence)))
     return out
+
+
+def _publishes(model_id: str, entry: LicenseEntry) -> bool:
+    """The model's own organisation is the licence's publisher (Stability AI's model under its own licence)."""
+    org = _alnum(_org(model_id) or "")
+    pub = _alnum(entry.publisher or "")
+    return (len(pub) >= 4 and org.startswith(pub)) or (len(org) >= 5 and pub.startswith(org))
 
 
 def _upstream_version_declared(
@@ -201,9 +209,12 @@ def _upstream_version_declared(
     return any(x.license_id == d.id and depth.get(x.origin.lower(), 0) > here for x in bindings)
 
 
-def _conflict(root: LineageNode, d: LicenseEntry, b: Binding, why: str, evidence: list[Evidence], inferred: bool) -> Finding:
+def _conflict(
+    root: LineageNode, d: LicenseEntry, b: Binding, why: str, evidence: list[Evidence], inferred: str | bool | None
+) -> Finding:
     sev: Any = "error" if is_permissive(d) else "warning"
-    how = " (lineage partly inferred from model names)" if inferred else ""
+    basis = inferred if isinstance(inferred, str) else "model names"
+    how = f" (lineage partly inferred from {basis})" if inferred else ""
     msg = f"{root.id} declares {d.id} but descends from {b.origin} under {b.license_id}{how}: {why}"
     return Finding("license-conflicts-with-base", sev, msg, list(evidence))
 
@@ -415,13 +426,19 @@ def findings_for(
     *,
     declared_evidence: list[Evidence] | None = None,
     inferred: bool = False,
+    inferred_how: str | None = None,
+    acknowledged: list[str] | None = None,
 ) -> list[Finding]:
     """All lineage and data findings for one model (source and resolution findings are added by the caller)."""
     bindings = binding_licences(nodes, kb)
     out: list[Finding] = []
     if nodes:
         depth = {n.id.lower(): n.depth for n in nodes}
-        out.extend(conflict_findings(nodes[0], declared, bindings, kb, declared_evidence or [], inferred, depth))
+        how = inferred_how or ("model names" if inferred else None)
+        conflicts = conflict_findings(nodes[0], declared, bindings, kb, declared_evidence or [], how, depth)
+        # the card's own text puts the model under the ancestor's licence ("should be used according to
+        # the LLaMA license"): the declaration is partial, not contradicted
+        out.extend(f for f in conflicts if not any(f" under {a}" in f.message for a in acknowledged or ()))
         if (facts.model_id or facts.name) and not inferred:
             out.extend(naming_findings(nodes, bindings, kb, facts.model_id or facts.name))
     out.extend(noncommercial_data_findings(facts, declared, kb))

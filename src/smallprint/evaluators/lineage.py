@@ -27,6 +27,7 @@ __all__ = [
     "base_evidence",
     "build_lineage",
     "declared_bases",
+    "infer_parents",
     "infer_relation",
     "normalize_base_id",
 ]
@@ -73,6 +74,7 @@ class CatalogResolver:
         self.kb = kb
         self._lines: dict[str, list[str]] = {}
         self._names: list[tuple[str, str]] | None = None
+        self._compact: dict[str, str] | None = None
 
     def resolve(self, model_id: str) -> ModelFacts | None:
         cm = self.kb.model(model_id)
@@ -139,6 +141,28 @@ class CatalogResolver:
                 i = hay.find(short, i + 1)
         return None
 
+    def resolve_name(self, phrase: str) -> CatalogModel | None:
+        """The catalogued model a free-text name writes ("Llama 3.1 70B Instruct", "Llama3.1-8B-Base"):
+        equal once case, spaces and punctuation are dropped (a trailing "base"/"hf" allowed)."""
+        key = _compact(phrase)
+        if len(key) < 4 or not any(c.isdigit() for c in key):
+            return None
+        table = self._compact_names()
+        for k in (key, key.removesuffix("base"), key.removesuffix("hf")):
+            if k in table:
+                return self.kb.models[table[k]]
+        return None
+
+    def _compact_names(self) -> dict[str, str]:
+        if self._compact is None:
+            table: dict[str, str] = {}
+            for m in sorted(self.kb.models.values(), key=lambda m: len(m.base_models)):
+                for full in (m.id, *m.aliases):
+                    for short in _name_forms(full):
+                        table.setdefault(_compact(short), m.id)
+            self._compact = table
+        return self._compact
+
     def _catalog_names(self) -> list[tuple[str, str]]:
         if self._names is None:
             names: dict[str, str] = {}
@@ -150,6 +174,10 @@ class CatalogResolver:
                             names.setdefault(short, m.id)
             self._names = sorted(names.items(), key=lambda kv: -len(kv[0]))
         return self._names
+
+
+def _compact(s: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", s.lower())
 
 
 def _name_forms(full_id: str) -> list[str]:
@@ -334,6 +362,92 @@ def infer_relation(facts: ModelFacts, parents: list[str]) -> str | None:
     return "finetune"
 
 
+@dataclass(frozen=True)
+class InferredEdge:
+    """A parent the model does not declare in `base_model` but states another way, with its evidence."""
+
+    parent: str
+    how: str  # "the card's text" | "config.json" | "the model's name"
+    certainty: str  # medium | low
+    relation: str | None
+    evidence: Evidence
+
+    @property
+    def label(self) -> str:
+        return f"inferred from {self.how} ({self.certainty} certainty)"
+
+
+def infer_parents(facts: ModelFacts, catalog: CatalogResolver | None) -> list[InferredEdge]:
+    """Parents stated outside `base_model`: the card's prose (labelled lines, "fine-tuned version of",
+    a base-model table column, links), then `config.json`'s `_name_or_path`. The best-supported
+    statement wins: explicit statements before loose ones; only ids a Hub id pattern or the
+    catalog recognises become edges."""
+    own = (facts.model_id or facts.name or "").lower()
+    prose: list[InferredEdge] = []
+    if facts.card_text:
+        from smallprint.sources.card_prose import prose_bases
+
+        for b in prose_bases(facts.card_text, facts.card_path, own_name=facts.model_id or facts.name):
+            mid: str | None = None
+            certainty = b.certainty
+            if b.is_hub_id and HUB_ID.match(b.value):
+                mid = b.value
+                cm = catalog.kb.model(mid) if catalog is not None else None
+                mid = cm.id if cm is not None else mid
+            elif catalog is not None:
+                cm = catalog.resolve_name(b.value) or _with_own_size(catalog, b.value, own)
+                mid, certainty = (cm.id, "low") if cm is not None else (None, certainty)
+            if mid and mid.lower() != own and mid.lower() not in {d.lower() for d in facts.datasets}:
+                prose.append(InferredEdge(mid, "the card's text", certainty, b.relation, b.evidence))
+    config = _config_edge(facts, catalog)
+    for level in ("medium", "low"):
+        picked = [e for e in prose if e.certainty == level]
+        if level == "low" and config is not None:
+            return [config]
+        if picked:
+            first_line = picked[0].evidence.start_line
+            return _unique([e for e in picked if e.evidence.start_line == first_line])
+    return [config] if config is not None else []
+
+
+_SIZE = re.compile(r"(?<![a-z0-9])(\d+(?:\.\d+)?[bm])(?![a-z0-9])", re.I)
+
+
+def _with_own_size(catalog: CatalogResolver, phrase: str, own: str) -> CatalogModel | None:
+    """"fine-tuned from LLaMA" in the card of `guanaco-65b`: the size in the model's own name picks the base."""
+    if _SIZE.search(phrase):
+        return None
+    sizes = _SIZE.findall(own.split("/")[-1])
+    return catalog.resolve_name(f"{phrase} {sizes[0]}") if len(sizes) == 1 else None
+
+
+def _unique(edges: list[InferredEdge]) -> list[InferredEdge]:
+    out: list[InferredEdge] = []
+    for e in edges:
+        if e.parent.lower() not in {x.parent.lower() for x in out}:
+            out.append(e)
+    return out
+
+
+def _config_edge(facts: ModelFacts, catalog: CatalogResolver | None) -> InferredEdge | None:
+    """`config.json`'s `_name_or_path`: the checkpoint training started from, when it names another model."""
+    config = facts.metadata.get("config")
+    value = config.get("name_or_path") if isinstance(config, dict) else None
+    if not isinstance(value, str) or not value.strip():
+        return None
+    own = (facts.model_id or facts.name or "").lower()
+    mid, problem = normalize_base_id(value)
+    certainty = "medium"
+    if mid is None or problem:
+        named = catalog.infer_from_name(re.split(r"[/\\]+", value.strip().rstrip("/\\"))[-1]) if catalog else None
+        if named is None:
+            return None
+        mid, certainty = named.id, "low"
+    if mid.lower() == own or mid.split("/")[-1].lower() == own.split("/")[-1]:
+        return None
+    return InferredEdge(mid, "config.json", certainty, None, Evidence("config.json", 0, 0, f'"_name_or_path": "{value}"'))
+
+
 @dataclass
 class Lineage:
     """The ancestry of one model: nodes (the model first), findings, and what each node resolved to."""
@@ -343,11 +457,20 @@ class Lineage:
     facts: dict[str, ModelFacts] = field(default_factory=dict)
     inferred_from_name: bool = False
     inferred_edges: list[tuple[str, str]] = field(default_factory=list)  # (unresolved ancestor, parent its name names)
+    stated_edges: list[InferredEdge] = field(default_factory=list)  # parents stated outside base_model (prose, config)
 
     @property
     def inferred(self) -> bool:
         """Some edge rests on a name, not on metadata."""
         return self.inferred_from_name or bool(self.inferred_edges)
+
+    @property
+    def inferred_how(self) -> str | None:
+        """What the inferred part of the lineage rests on, for messages; None when all is declared."""
+        hows = [e.how for e in self.stated_edges]
+        if self.inferred:
+            hows.append("model names")
+        return ", ".join(dict.fromkeys(hows)) or None
 
     def node(self, model_id: str) -> LineageNode | None:
         return next((n for n in self.nodes if n.id.lower() == model_id.lower()), None)
@@ -380,11 +503,13 @@ def build_lineage(
     root_id = facts.model_id or facts.name or facts.target
     parents, problems = _parents_of(facts, catalog)
     out.findings.extend(problems)
-    if not parents and catalog is not None:
-        own = catalog.kb.model(facts.model_id) if facts.model_id else None
-        if own is not None:
-            parents = list(own.base_models)
-        else:
+    own = catalog.kb.model(facts.model_id) if catalog is not None and facts.model_id else None
+    if not parents and own is not None:
+        parents = list(own.base_models)
+    elif not parents:
+        out.stated_edges = infer_parents(facts, catalog)
+        parents = [e.parent for e in out.stated_edges]
+        if not parents and catalog is not None:
             guess = catalog.infer_from_name(root_id)
             if guess is not None and guess.id.lower() != root_id.lower():
                 parents = [guess.id]
@@ -396,6 +521,9 @@ def build_lineage(
     out.nodes.append(root)
     out.facts[root_id.lower()] = facts
     relation = infer_relation(facts, parents)
+    stated_rel = next((e.relation for e in out.stated_edges if e.relation), None)
+    if stated_rel and facts.relation is None and relation in (None, "finetune"):
+        relation = stated_rel
     queue: deque[tuple[str, int, str | None, list[str]]] = deque((p, 1, relation, [root_id]) for p in parents)
     while queue:
         mid, depth, rel, path = queue.popleft()
@@ -414,6 +542,7 @@ def build_lineage(
             named = _named_upstream(mid, resolver, catalog)
             node = LineageNode(mid, None, None, rel, depth, [named.id] if named else [], resolved_from="missing")
             out.nodes.append(node)
+            _mark_stated(out, node, depth)
             out.findings.append(_missing(mid, path[-1], resolver, out.facts.get(path[-1].lower(), facts), named))
             if named is not None:
                 node.evidence.append(Evidence(None, 0, 0, f"parent {named.id} inferred from the name {mid!r}"))
@@ -424,6 +553,7 @@ def build_lineage(
         lid, lname = license_of(got)
         ev = [c.evidence for c in got.license_claims[:1]]
         out.nodes.append(LineageNode(mid, lid, lname, rel, depth, got_parents, resolved_from=_origin(got), evidence=ev))
+        _mark_stated(out, out.nodes[-1], depth)
         out.facts[mid.lower()] = got
         if lid is None:
             out.findings.append(_unlicensed_ancestor(mid, path[-1], got, out.facts.get(path[-1].lower(), facts)))
@@ -431,6 +561,16 @@ def build_lineage(
         for p in got_parents:
             queue.append((p, depth + 1, child_rel, path + [mid]))
     return out
+
+
+def _mark_stated(out: Lineage, node: LineageNode, depth: int) -> None:
+    """A parent taken from the card's text or config.json says so, with the statement as evidence."""
+    if depth != 1:
+        return
+    edge = next((e for e in out.stated_edges if e.parent.lower() == node.id.lower()), None)
+    if edge is not None:
+        node.inferred = edge.label
+        node.evidence.insert(0, edge.evidence)
 
 
 def _origin(facts: ModelFacts) -> str:

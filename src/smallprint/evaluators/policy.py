@@ -106,6 +106,8 @@ class _Licence:
     deviations: tuple[Evidence, ...] = ()
     confidence: float = 1.0
     method: str | None = None
+    variant_of: str | None = None
+    variant_reasons: tuple[str, ...] = ()
 
 
 WEAK_CONFIDENCE: Final = 0.6
@@ -125,7 +127,8 @@ def _licences(licenses: Sequence[LicenseMatch] | Sequence[str], kb: KnowledgeBas
                 Evidence(None, d.start_line or 1, d.end_line or d.start_line or 1, (d.text or d.reference)[:300])
                 for d in lic.deviations
             )
-            out.append(_Licence(lic.id, lic.kind, devs, lic.confidence, lic.method))
+            out.append(_Licence(lic.id, lic.kind, devs, lic.confidence, lic.method, lic.variant_of,
+                                tuple(lic.variant_reasons)))
             continue
         entry = _kb(kb).get(lic)
         out.append(_Licence(entry.id if entry else lic, entry.kind if entry else None))
@@ -140,7 +143,9 @@ def _kb(kb: KnowledgeBase | None) -> KnowledgeBase:
     return default_kb()
 
 
-def _licence_reasons(lics: list[_Licence], terms: list[Term], profile: Profile) -> list[Reason]:
+def _licence_reasons(
+    lics: list[_Licence], terms: list[Term], profile: Profile, unidentified: Reason | None = None
+) -> list[Reason]:
     """What the licences alone say before any term is read: unknown, family, deviations..."""
     if not lics:
         if terms and all((t.source or "").startswith("lineage:") for t in terms):
@@ -149,7 +154,7 @@ def _licence_reasons(lics: list[_Licence], terms: list[Term], profile: Profile) 
         if terms:
             return [Reason("unclear", "The licence is not a known one; its terms were read by clause rules "
                            "and may be incomplete: read the licence text in full.")]
-        return [Reason("unclear", "No licence was identified: find the licence before using the model.")]
+        return [unidentified or Reason("unclear", "No licence was identified: find the licence before using the model.")]
     reasons: list[Reason] = []
     term_sources = {t.source for t in terms}
     for lic in lics:
@@ -184,11 +189,16 @@ def _licence_reasons(lics: list[_Licence], terms: list[Term], profile: Profile) 
             reasons.append(Reason("unclear", f"{lic.id!r} is a proprietary service whose terms on using its outputs "
                                   "to train models are not recorded here: read them before distilling.",
                                   source=lic.id))
-        if lic.confidence < WEAK_CONFIDENCE:
+        if lic.variant_of is not None:
+            why = "; ".join(lic.variant_reasons[:2]) or "it changes the licence's terms"
+            reasons.append(Reason("unclear", f"This text is a variant of {lic.variant_of!r}, not {lic.variant_of!r} "
+                                  f"({why}): its terms were read from the text itself and may be incomplete; read it "
+                                  "in full.", evidence=list(lic.deviations), source=lic.id))
+        elif lic.confidence < WEAK_CONFIDENCE:
             reasons.append(Reason("unclear", f"{lic.id!r} was identified only weakly ({lic.method or 'indirectly'}, "
                                   f"confidence {lic.confidence:.2f}): confirm the licence from a licence file or the "
                                   "card's license field.", source=lic.id))
-        if lic.deviations:
+        if lic.deviations and lic.variant_of is None:
             reasons.append(Reason("unclear", f"This copy of {lic.id!r} deviates from the reference text: "
                                   "read the changed passages, they may change the terms.",
                                   evidence=list(lic.deviations), source=lic.id))
@@ -272,7 +282,10 @@ def _commercial_use(t: Term, c: _Context) -> list[_Outcome]:
     out: list[_Outcome] = []
     if t.value == "conditional" and any(_REGISTRATION.search(e.quote or "") for e in t.evidence):
         out.append(Duty("register with the licensor before using it commercially, as the quoted clause requires"))
-    if t.value == "conditional" and not c.has_key("user-threshold", "revenue-threshold"):
+    if t.value == "conditional" and t.source == "card":
+        out.append(Reason("unclear", f"The model card allows commercial use only on a condition ({t.note or 'read it'}): "
+                          "read the quoted sentence to see whether your use meets it."))
+    elif t.value == "conditional" and not c.has_key("user-threshold", "revenue-threshold"):
         out.append(Reason("unclear", "Commercial use is granted only on a condition (a registration, an "
                           "application or a separate licence): read the clause to see whether you meet it."))
     return out
@@ -736,6 +749,7 @@ def evaluate(
     multimodal: bool | None = None,
     multimodal_basis: str | None = None,
     relicensed: frozenset[str] = frozenset(),
+    unidentified: Reason | None = None,
 ) -> Verdict:
     """The verdict for one model: its effective terms (own and inherited) and licences against a profile.
 
@@ -746,7 +760,7 @@ def evaluate(
     """
     terms = list(terms)
     lics = _licences(licenses, kb)
-    reasons = _licence_reasons(lics, terms, profile) + _lineage_reasons(lineage)
+    reasons = _licence_reasons(lics, terms, profile, unidentified) + _lineage_reasons(lineage)
     duties: list[Duty] = []
     ctx = _Context(profile, tuple(terms), multimodal, multimodal_basis, _kinds_of_terms(terms, kb), relicensed)
     for term in terms:
@@ -904,8 +918,13 @@ def evaluate_result(result: CheckResult, profile: Profile, kb: KnowledgeBase | N
     ancestors = [n.id for n in result.lineage if n.depth > 0]
     multimodal, basis = modality_call(result.facts, result.model_id, ancestors,
                                       same_weights=same_weights_ancestors(result.lineage), kb=kb)
+    declared = next((f for f in result.findings if f.code == "license-other-unresolved"), None)
+    unidentified = None if declared is None else Reason(
+        "unclear", f"The model declares a licence that is not identified: {declared.message}.", None,
+        list(declared.evidence))
     return evaluate(result.terms, result.license.licenses, profile, kb, result.lineage,
-                    multimodal=multimodal, multimodal_basis=basis, relicensed=relicensed_by_publisher(result.lineage))
+                    multimodal=multimodal, multimodal_basis=basis, relicensed=relicensed_by_publisher(result.lineage),
+                    unidentified=unidentified)
 
 
 def _publisher(model_id: str) -> str:

@@ -242,7 +242,8 @@ def resolve_license(
     if said_other and not strong:
         res.findings.append(_other_unresolved(said_other[0], readings))
     elif not strong and not said_other:
-        res.findings.append(_no_license(facts, readings))
+        unknown = _declared_unknown(readings, policies, facts)
+        res.findings.append(_unknown_declared(facts, unknown) if unknown else _no_license(facts, readings))
     note = _family_note(kb.get(res.license_id) if res.license_id else None)
     if note:
         res.findings.append(Finding("license-family-only", "info", note, [res.winner.claim.evidence] if res.winner else []))
@@ -327,6 +328,33 @@ def _other_unresolved(other: ClaimReading, readings: list[ClaimReading]) -> Find
         severity="warning",
         message=f"license: other with {said}, and no licence file names a known licence{tail}: read the card and files",
         evidence=[other.claim.evidence] + [r.claim.evidence for r in hints + prose],
+    )
+
+
+def _declared_unknown(readings: list[ClaimReading], policies: list[ClaimReading], facts: ModelFacts) -> list[ClaimReading]:
+    """Claims in metadata places (catalog included) that name a licence smallprint does not know."""
+    weak = ("card:prose",) if facts.origin == "catalog" else ("card:prose",)
+    return [
+        r for r in readings
+        if not r.matches and r.special is None and r not in policies and r.claim.value.strip()
+        and not r.claim.where.startswith(weak) and not r.claim.where.startswith("file:")
+        and r.claim.where != "card:license_link"
+    ]
+
+
+def _unknown_declared(facts: ModelFacts, unknown: list[ClaimReading]) -> Finding:
+    """A licence is declared, but not one the knowledge base knows: never "no licence"."""
+    first = unknown[0]
+    link = next((r.claim.value for r in unknown if re.match(r"https?://", r.claim.value, re.I)), None)
+    url = facts.card_data.get("license_link") if isinstance(facts.card_data.get("license_link"), str) else None
+    where = first.claim.where.split(":", 1)[-1] if first.claim.where.startswith("card:") else first.claim.where
+    read = f" at {link or url}" if (link or url) else ""
+    return Finding(
+        code="license-other-unresolved",
+        severity="warning",
+        message=(f"{where} declares {first.claim.value.strip()[:120]!r}, a licence smallprint does not know: "
+                 f"its terms are not known here, read it{read}"),
+        evidence=[r.claim.evidence for r in unknown],
     )
 
 

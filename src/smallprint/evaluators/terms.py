@@ -335,7 +335,9 @@ def terms_for_result(matches: Sequence[LicenseMatch], text: NormalizedText, path
             continue
         region = (m.start_line, m.end_line)
         regions.append(region)
-        if _holds_copy(m, text, kb, entry):
+        if m.variant_of is not None:
+            out.extend(_variant_terms(m, entry, text, path, kb, region))
+        elif _holds_copy(m, text, kb, entry):
             known = terms_for_match(entry, text, path, kb=kb, region=region, deviations=m.deviations)
             added = _added_clause_terms(m, text, path)
             _flag_added_conditions(known, m)
@@ -354,6 +356,27 @@ def terms_for_result(matches: Sequence[LicenseMatch], text: NormalizedText, path
     for m in matches:
         _flag_overridden(out, restricting, m)
     return _dedupe(out + around)
+
+
+def _variant_terms(
+    m: LicenseMatch, entry: LicenseEntry, text: NormalizedText, path: str, kb: KnowledgeBase, region: tuple[int, int]
+) -> list[Term]:
+    """A variant's terms are its own: read by the clause rules from this text; a term of the licence it
+    resembles is kept only where the rules say nothing and its clause stands in this text as written."""
+    head = (max(1, region[0] - 8), region[1])  # a line above the text ("for non-commercial purposes only") is its own
+    rules = {t.key: t for t in extract_terms(text, path, region=head)}
+    out: dict[str, Term] = {}
+    for t in terms_for_match(entry, text, path, kb=kb, region=region, deviations=m.deviations):
+        if t.source != entry.id or t.certainty != "high" or t.key in rules:
+            continue  # a policy it incorporates, a clause not found as written, or one this text words itself
+        t.source = "rules"
+        t.certainty = "medium"
+        t.note = f"the clause of {entry.id} found in this text, a variant of it" + (f"; {t.note}" if t.note else "")
+        out[t.key] = t
+    for key, t in rules.items():
+        t.note = f"read from this text (a variant of {entry.id})" + (f"; {t.note}" if t.note else "")
+        out[key] = t
+    return list(out.values())
 
 
 def _restricts(t: Term) -> bool:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from smallprint.errors import InputError, SmallprintError, SourceError
+from smallprint.evaluators.card_terms import card_conditions
 from smallprint.evaluators.findings import findings_for, inherited_terms
 from smallprint.evaluators.lineage import (
     AncestorResolver,
@@ -127,13 +128,17 @@ def check_facts(
     findings.extend(_dedupe(facts.findings))
     findings.extend(res.findings)
     findings.extend(lineage.findings)
+    terms = list(res.result.terms) + inherited_terms(lineage.nodes, kb, terms_of, facts.datasets)
+    card = card_conditions(facts, declared, terms, kb, terms_of)  # the card's prose narrowing its licence
     findings.extend(
-        findings_for(facts, declared, lineage.nodes, kb, declared_evidence=evidence, inferred=lineage.inferred)
+        findings_for(facts, declared, lineage.nodes, kb, declared_evidence=evidence, inferred=lineage.inferred,
+                     inferred_how=lineage.inferred_how, acknowledged=card.incorporated)
     )
     findings.extend(_skipped_generation(facts, catalog, lineage.inferred_from_name))
     if res.winner is not None and res.winner.claim.where.startswith(WEAK_PLACES):
         _note_weak(res)
-    terms = list(res.result.terms) + inherited_terms(lineage.nodes, kb, terms_of, facts.datasets)
+    terms += card.terms
+    findings.extend(card.findings)
     return CheckResult(
         target=facts.target,
         model_id=facts.model_id,

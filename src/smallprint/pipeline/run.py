@@ -31,6 +31,7 @@ class CheckRequest:
     fail_on: str | None = None
     overrides: dict[str, Any] = field(default_factory=dict)
     openness: bool = True
+    decisions: str | None = None  # review decisions: a `smallprint serve` URL or its store
 
 
 @dataclass
@@ -166,6 +167,11 @@ def run_check(req: CheckRequest, kb: KnowledgeBase | None = None) -> CheckOutcom
         gate.parse_fail_on(req.fail_on)  # a typo fails before minutes of checking
     policy = _policy(req)
     profile = _profile(req, policy)
+    decided = None
+    if req.decisions:  # read before checking: a wrong URL or path fails at once
+        from smallprint.reviews.decision_source import load_exceptions
+
+        decided = load_exceptions(req.decisions)
     notes: list[str] = []
     if policy is not None:
         how = "given with --policy" if req.policy is not None else "found from the working directory"
@@ -190,6 +196,10 @@ def run_check(req: CheckRequest, kb: KnowledgeBase | None = None) -> CheckOutcom
         if profile is not None:
             _judge(results, profile, policy, kb)
         outcome = CheckOutcome(results, 0, notes)
+    if decided is not None:  # approved review exceptions waive the gate like the policy file's
+        from smallprint.reviews.decision_source import apply_loaded
+
+        apply_loaded(outcome.results, decided, req.decisions or "")
     fail_on = _gate_level(req, policy)
     if any(r.error for r in outcome.results):
         outcome.exit_code = 2

@@ -57,6 +57,7 @@ def _lineage_tree(nodes: list[LineageNode]) -> Tree | None:
 
     def label(n: LineageNode) -> Text:
         rel = f" ({n.relation})" if n.relation else ""
+        rel += f" [{n.inferred}]" if n.inferred else ""
         return lit(f"{n.id} — {n.license_name or n.license_id or 'licence unknown'}{rel} [{n.resolved_from}]")
 
     tree = Tree(label(root))
@@ -175,6 +176,7 @@ def _md_tree(nodes: list[LineageNode]) -> list[str]:
 
     def walk(n: LineageNode, depth: int, seen: frozenset[str]) -> None:
         rel = f" ({n.relation})" if n.relation else ""
+        rel += f" [{n.inferred}]" if n.inferred else ""
         out.append(
             f"{'  ' * depth}- {md_code(n.id)}: {md_text((n.license_name or n.license_id or 'licence unknown') + rel)}"
         )
@@ -193,6 +195,14 @@ def _md_tree(nodes: list[LineageNode]) -> list[str]:
     for r in roots:
         walk(r, 0, frozenset({r.id}))
     return out
+
+
+def _sustainability_md(r: CheckResult) -> list[str]:
+    """Who keeps the model alive (smallprint.selection.sustainability), dated to the report time."""
+    from smallprint.reports.clock import report_time
+    from smallprint.selection.views import check_sustainability_md
+
+    return check_sustainability_md(r, today=report_time().date())
 
 
 def render_check_md(results: list[CheckResult]) -> str:
@@ -244,6 +254,7 @@ def render_check_md(results: list[CheckResult]) -> str:
                     for k, pv in sorted(((o.get("mof") or {}).get("progress") or {}).items(), key=str)
                 ),
             ]
+        out += _sustainability_md(r)
         if r.terms:
             out += ["", "### The small print", ""] + terms_markdown(r.terms)
         if r.findings:

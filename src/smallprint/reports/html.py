@@ -211,6 +211,7 @@ def _tree(nodes: list[LineageNode]) -> str:
 
     def item(n: LineageNode, seen: frozenset[str]) -> str:
         rel = f" <span class='muted'>({e(n.relation)})</span>" if n.relation else ""
+        rel += f" <span class='muted'>[{e(n.inferred)}]</span>" if n.inferred else ""
         lic = e(n.license_name or n.license_id or "licence unknown")
         src = f" <span class='muted'>[{e(n.resolved_from)}]</span>"
         kids = ""
@@ -229,6 +230,13 @@ def _tree(nodes: list[LineageNode]) -> str:
         return f"<li><code>{e(n.id)}</code> &mdash; {lic}{rel}{src}{kids}</li>"
 
     return '<ul class="tree lineage">' + "".join(item(r, frozenset()) for r in roots) + "</ul>"
+
+
+def _sustainability(r: CheckResult, ctx: ReportContext) -> str:
+    """Who keeps the model alive (smallprint.selection.sustainability), dated to the report time."""
+    from smallprint.selection.views import check_sustainability_html
+
+    return check_sustainability_html(r, ctx.kb, today=ctx.now.date())
 
 
 def _openness(r: CheckResult) -> str:
@@ -399,6 +407,7 @@ def render_html(results: list[CheckResult], title: str = "smallprint report",
             f'<h3 id="{pid}-terms">The small print</h3>{terms_html}'
             f'<h3 id="{pid}-lineage">Lineage</h3>{_tree(r.lineage)}'
             f'<h3 id="{pid}-openness">Openness</h3>{_openness(r)}'
+            f'<h3 id="{pid}-sustainability">Sustainability</h3>{_sustainability(r, ctx)}'
             f'<h3 id="{pid}-findings">Findings</h3>{findings_html}'
             f'<h3 id="{pid}-sources">Sources</h3>{_sources(r)}'
             f'<h3 id="{pid}-texts">Licence texts</h3>{docs.render() or "<p class=muted>No texts to show.</p>"}'

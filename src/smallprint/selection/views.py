@@ -382,3 +382,39 @@ def sustainability_html_r(value: Sustainability, ctx: Any) -> str:
 
 def choose_html_r(value: ReleaseChoice, ctx: Any) -> str:
     return choose_html(value)
+
+
+# --- the sustainability section of check reports ------------------------------------------------
+
+
+def _check_section(r: Any, kb: Any, today: Any) -> Sustainability | None:
+    from smallprint.errors import SmallprintError
+    from smallprint.selection.sustainability import for_result
+
+    if getattr(r, "error", None):
+        return None
+    try:
+        return for_result(r, kb, today=today)
+    except (SmallprintError, OSError):
+        return None
+
+
+def check_sustainability_md(r: Any, kb: Any = None, today: Any = None) -> list[str]:
+    """`### Sustainability` of one model in the check Markdown report: the reading and its backer facts."""
+    s = _check_section(r, kb, today)
+    if s is None:
+        return []
+    out = ["", "### Sustainability", "", _md(s.summary)]
+    out += [f"- {_md(a)}: {_md(b)} ({_md(c or 'no source')}, {_md(d or 'undated')})"
+            for a, b, c, d in _facts_lines(s) if a in ("backer", "funding", "revenue", "maintenance")]
+    return out
+
+
+def check_sustainability_html(r: Any, kb: Any = None, today: Any = None) -> str:
+    """The sustainability section of one model in the check HTML report."""
+    s = _check_section(r, kb, today)
+    if s is None:
+        return '<p class="muted">Not assessed.</p>'
+    items = "".join(f"<li>{_h(a)}: {_h(b)} <small>({_h(c or 'no source')}, {_h(d or 'undated')})</small></li>"
+                    for a, b, c, d in _facts_lines(s) if a in ("backer", "funding", "revenue", "maintenance"))
+    return f"<p>{_h(s.summary)}</p>" + (f"<ul>{items}</ul>" if items else "")

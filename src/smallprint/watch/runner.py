@@ -461,9 +461,23 @@ def _flush(store: Store, run_id: int, pending: list[tuple[ModelOutcome, ledger.N
     ids = ledger.record_many(store, run_id, [snap for _, snap in pending])
     for (outcome, _), sid in zip(pending, ids, strict=True):
         outcome.snapshot_id = sid
+        reopen_reviews(store, outcome)
     n = len(pending)
     pending.clear()
     return n
+
+
+def reopen_reviews(store: Store, outcome: ModelOutcome) -> list[int]:
+    """A change of licence, terms or base puts the model's review decisions back to
+    `to-review` (smallprint.reviews.on_watch_change decides which codes do; the snapshot is
+    already recorded, so nothing is lost if this fails)."""
+    if not outcome.changes:
+        return []
+    from smallprint.reviews import on_watch_change
+
+    model = outcome.model_id or outcome.target.partition("@")[0]
+    detail = "; ".join(c.message for c in outcome.changes[:3])
+    return on_watch_change(store.engine, model, [c.code for c in outcome.changes], detail)
 
 
 def _probe_ids(watches: list[Watch], prevs: dict[str, SnapshotView | None]) -> list[str]:

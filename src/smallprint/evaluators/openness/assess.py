@@ -27,7 +27,12 @@ from smallprint.evaluators.openness.mot import (
     parse_mot,
     read_mot_file,
 )
-from smallprint.evaluators.openness.osaid import OsaidResult, assess_osaid, license_freedom
+from smallprint.evaluators.openness.osaid import (
+    MissingPiece,
+    OsaidResult,
+    assess_osaid,
+    license_freedom,
+)
 from smallprint.evaluators.openness.washing import find_claims, tag_claims, washing_findings
 from smallprint.model import Evidence, Finding, ModelFacts
 
@@ -381,6 +386,24 @@ def _osi_check(model_id: str | None, osaid: OsaidResult) -> tuple[catalog.OsiVal
     return v, [Finding("osaid-differs-from-osi", "info", msg, [])]
 
 
+def _card_restrictions(osaid: OsaidResult, facts: ModelFacts, lic: str | None, kb: Any) -> None:
+    """A card whose text narrows its licence (non-commercial only, subject to other terms) does not
+    grant the OSAID freedoms, whatever its license field says."""
+    if osaid.verdict not in ("open-source-ai", "open-weights") or not facts.card_text:
+        return
+    from smallprint.evaluators.card_terms import restricting_conditions
+
+    ids = [p.strip() for p in (lic or "").split(" AND ") if p.strip()]
+    lines = restricting_conditions(facts, ids, kb)
+    if not lines:
+        return
+    first = lines[0]
+    osaid.verdict = "restricted-weights"
+    osaid.missing.insert(0, MissingPiece(
+        "parameters", PARAMETERS, "restricted",
+        f"the model card's text restricts the licence ({first.file}:L{first.start_line}: {(first.quote or '')[:160]!r})"))
+
+
 def assess_model(facts: ModelFacts, *, license_id: str | None, kb: Any = None,
                  manifest: Path | None = None) -> OpennessResult:
     """Assess one model's openness from its facts, the catalog and an optional MOF manifest."""
@@ -408,6 +431,7 @@ def assess_model(facts: ModelFacts, *, license_id: str | None, kb: Any = None,
             c.inferred, c.source, c.evidence = f.inferred, f.source, f.evidence
     withheld = None if "Model parameters (Final)" in merged else weights_withheld(facts, lic, kb)
     osaid = assess_osaid(assessment.components, lic, kb, no_parameters_reason=withheld)
+    _card_restrictions(osaid, facts, lic, kb)
     claims = []
     if facts.card_text:
         claims += find_claims(facts.card_text, facts.card_path or "README.md")
