@@ -194,8 +194,8 @@ def add_inventory(request: Request, name: str, text: str, user: User) -> dict[st
     for r in results:
         product, _, mid = r.target.partition(": ")
         entry: dict[str, Any] = {"product": product, "model_id": r.model_id or mid, "error": r.error,
-                                 "profile": (r.verdict or {}).get("profile"),
-                                 "verdict": (r.verdict or {}).get("verdict"),
+                                 "profile": (r.verdict.get("profile") if r.verdict else None),
+                                 "verdict": (r.verdict.get("verdict") if r.verdict else None),
                                  "licenses": [m.id for m in r.license.licenses]}
         if not r.error:
             r.target = r.model_id or mid
