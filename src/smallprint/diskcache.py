@@ -32,10 +32,10 @@ STALE_AFTER_S = 24 * 3600
 
 def cache_dir() -> Path | None:
     """Where cached items live; None when caching is turned off."""
-    if os.environ.get("SMALLPRINT_NO_CACHE"):
-        return None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "smallprint"
+    from smallprint import settings
+
+    s = settings.current()
+    return s.cache_dir if s.use_cache else None
 
 
 def fingerprint(files: Iterable[Path], code: Iterable[Path] = (), extra: str = "") -> str | None:

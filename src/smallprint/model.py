@@ -8,8 +8,16 @@ documented in the README, so the contract lives in one place.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from smallprint.evaluators.openness import MofAssessment
+    from smallprint.evaluators.openness.assess import OpennessResult
+    from smallprint.evaluators.openness.osaid import OsaidResult
+    from smallprint.evaluators.policy import Verdict
 
 Certainty = Literal["high", "medium", "low"]
 """How sure a term is.
@@ -21,6 +29,26 @@ low: a weak or indirect signal; read the quoted clause yourself.
 
 DeviationKind = Literal["added", "removed", "changed"]
 Severity = Literal["error", "warning", "info"]
+
+
+class DictView(Mapping[str, Any]):
+    """Read access, as a mapping, to a typed value's `to_dict()`.
+
+    `CheckResult.verdict` and `.openness` were dicts before they were typed; code that
+    still reads them with `["verdict"]` or `.get("osaid")` keeps working for one release.
+    New code reads the attributes."""
+
+    def to_dict(self) -> dict[str, Any]:  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+    def __getitem__(self, key: str) -> Any:
+        return self.to_dict()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.to_dict())
+
+    def __len__(self) -> int:
+        return len(self.to_dict())
 
 
 @dataclass(frozen=True)
@@ -272,9 +300,37 @@ class LineageNode:
         return d
 
 
+@dataclass(eq=False)
+class Openness(DictView):
+    """How open one model is: its OSAID verdict, MOF class and OSAI index entry."""
+
+    result: OpennessResult
+
+    @property
+    def osaid(self) -> OsaidResult:
+        return self.result.osaid
+
+    @property
+    def mof(self) -> MofAssessment:
+        return self.result.mof
+
+    @cached_property
+    def _blocks(self) -> dict[str, Any]:
+        d = self.result.to_dict()
+        return {k: d[k] for k in ("osaid", "mof", "osai_index") if k in d}
+
+    def to_dict(self) -> dict[str, Any]:
+        """The blocks check/1 puts beside a result's other fields."""
+        return dict(self._blocks)
+
+
 @dataclass
 class CheckResult:
-    """Everything `smallprint check` says about one target (schema smallprint/check/1)."""
+    """Everything `smallprint check` says about one target (schema smallprint/check/1).
+
+    `verdict` is filled by the policy evaluator when a use profile is given, `openness`
+    by the openness evaluator; `error` says why a target could not be checked at all
+    (and then nothing else is an answer)."""
 
     target: str
     model_id: str | None
@@ -283,8 +339,8 @@ class CheckResult:
     terms: list[Term] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     facts: ModelFacts | None = None
-    verdict: dict[str, Any] | None = None  # filled by the policy evaluator (issue: use profiles)
-    openness: dict[str, Any] | None = None  # filled by the openness evaluator
+    verdict: Verdict | None = None
+    openness: Openness | None = None
     error: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -297,9 +353,9 @@ class CheckResult:
             "findings": [f.to_dict() for f in self.findings],
         }
         if self.verdict is not None:
-            d["verdict"] = self.verdict
+            d["verdict"] = dict(self.verdict.to_dict() if hasattr(self.verdict, "to_dict") else self.verdict)
         if self.openness is not None:  # openness blocks sit beside the others; its findings are merged
-            d.update({k: v for k, v in self.openness.items() if k != "findings"})
+            d.update({k: v for k, v in dict(self.openness).items() if k != "findings"})
         if self.error is not None:
             d["error"] = self.error
         return d

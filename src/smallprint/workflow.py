@@ -10,15 +10,19 @@ from smallprint.pipeline.run import (
     GATE_DEFAULT_PROFILE,
     CheckOutcome,
     CheckRequest,
+    choose_profile,
     run_check,
+    run_inventory,
 )
 
 __all__ = [
     "CheckOutcome",
     "CheckRequest",
+    "choose_profile",
     "DEFAULT_INVENTORY",
     "GATE_DEFAULT_PROFILE",
     "run_check",
+    "run_inventory",
 ]
 
 sys.modules[__name__] = sys.modules["smallprint.pipeline.run"]

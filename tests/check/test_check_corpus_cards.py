@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from corpus import CARDS as CORPUS_CARDS
 from smallprint.check import check_facts
 from smallprint.evaluators.lineage import CatalogResolver
 from smallprint.kb import default_kb
 
-CARDS = Path("/work/shared/corpus/cards")
+CARDS = CORPUS_CARDS if CORPUS_CARDS is not None else Path("corpus-not-found")
 LABELLED = {
     "no-license", "license-conflicts-with-base", "license-other-unresolved", "naming-requirement",
     "noncommercial-data", "gated", "broken-metadata",

@@ -164,16 +164,17 @@ def _texts_with_licences() -> st.SearchStrategy[str]:
 
 
 TARGETS: tuple[Target, ...] = (
-    Target("front-matter", cards(), front_matter, 120),
-    Target("gguf", gguf_files(), gguf, 200),
-    Target("safetensors", safetensors_files(), safetensors, 120),
-    Target("licence-text", _texts_with_licences(), licence_text, 25),
-    Target("profile", yaml_documents(), _loader("profile"), 80),
-    Target("policy", yaml_documents(), _loader("policy"), 80),
-    Target("inventory", yaml_documents(), _loader("inventory"), 60),
-    Target("bom", boms(), bom, 40),
-    Target("scan-code", code_files(), code, 80),
+    Target("front-matter", cards(), front_matter, 80),
+    Target("gguf", gguf_files(), gguf, 150),
+    Target("safetensors", safetensors_files(), safetensors, 80),
+    Target("licence-text", _texts_with_licences(), licence_text, 20),
+    Target("profile", yaml_documents(), _loader("profile"), 50),
+    Target("policy", yaml_documents(), _loader("policy"), 50),
+    Target("inventory", yaml_documents(), _loader("inventory"), 40),
+    Target("bom", boms(), bom, 30),
+    Target("scan-code", code_files(), code, 60),
 )
+"""Readers; the renderers' target is added below, once its strategy is defined."""
 
 
 def cleanup() -> None:
@@ -184,3 +185,96 @@ def cleanup() -> None:
 
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+# --- renderers --------------------------------------------------------------------------
+
+
+@st.composite
+def hostile_facts(draw: st.DrawFn) -> ModelFacts:
+    """A model whose every string a renderer shows is hostile: target, ids, names, licence
+    values, lineage, data sets, tags and a card."""
+    from smallprint.model import Evidence, Finding, LicenseClaim
+
+    text = hostile_text(60)
+    target = draw(text) or "x"
+    facts = ModelFacts(target, draw(st.one_of(st.none(), text)), draw(st.sampled_from(["card", "folder", "bom", "gguf"])))
+    facts.name = draw(st.one_of(st.none(), text))
+    for _ in range(draw(st.integers(0, 3))):
+        value = draw(st.one_of(text, st.sampled_from(["mit", "llama3.1", "other", "cc-by-nc-4.0", "apache-2.0 OR mit"])))
+        facts.license_claims.append(LicenseClaim(draw(st.sampled_from(["card:license", "card:license_name", "file:LICENSE",
+                                                                         "bom:licenses"])), value,
+                                                 Evidence(draw(text), 1, 1, draw(text))))
+    facts.base_models = draw(st.lists(st.one_of(text, st.just("meta-llama/Llama-3.1-8B")), max_size=2))
+    facts.datasets = draw(st.lists(text, max_size=2))
+    facts.tags = draw(st.lists(st.one_of(text, st.just("open-source")), max_size=3))
+    facts.relation = draw(st.one_of(st.none(), st.sampled_from(["finetune", "adapter", "quantized"]), text))
+    card = draw(text)
+    facts.card_path, facts.card_text = "README.md", f"---\nlicense: {card}\n---\n# {draw(text)}\n{draw(text)}\n"
+    facts.findings.append(Finding("broken-metadata", "warning", draw(text), [Evidence(draw(text), 1, 1, draw(text))]))
+    return facts
+
+
+def _outside_code(md: str) -> str:
+    """Markdown without its code spans (CommonMark shows a code span's content literally,
+    so `<` inside one is text, not HTML)."""
+    import re
+
+    return re.sub(r"(`+)(?:(?!\1).)*?\1", "", md)
+
+
+def renderers(facts: ModelFacts) -> None:
+    """Every check format (and lineage), fed results full of hostile strings: no crash, JSON
+    formats parse, Markdown holds no raw HTML from input, terminal text no raw escapes."""
+    from smallprint.check import add_openness, check_facts
+    from smallprint.kb import default_kb
+    from smallprint.profiles import resolve_profile
+    from smallprint.reports.context import ReportContext
+    from smallprint.reports.registry import formats, render
+
+    kb = default_kb()
+    result = check_facts(facts, kb=kb, offline=True)
+    try:
+        add_openness(result, kb)
+    except SmallprintError:
+        pass
+    from smallprint.policyfile import judge_results
+
+    judge_results([result], resolve_profile("commercial-saas"), None, kb)
+    ctx = ReportContext.create(kb, width=120)
+    for fmt in formats("check"):
+        out = render("check", fmt, [result], ctx)
+        if fmt in ("json", "sarif", "cyclonedx", "spdx"):
+            json.loads(out)
+        elif fmt == "md":
+            assert "<" not in _outside_code(out).replace("<br>", ""), out
+        elif fmt == "table":
+            assert "\x1b" not in out
+        elif fmt == "html":
+            assert "<script" not in out and "<svg" not in out.lower()
+    for fmt in formats("lineage"):
+        render("lineage", fmt, result, ctx)
+
+
+def licence_renderers(text: str) -> None:
+    """The licence views (table, Markdown, JSON) of a result read from hostile text."""
+    from smallprint.api import identify_license_text
+    from smallprint.reports.context import ReportContext
+    from smallprint.reports.registry import formats, render
+
+    result = identify_license_text(text, text[:40] or "-")
+    for fmt in formats("license"):
+        out = render("license", fmt, [result], ReportContext.create(width=120))
+        if fmt == "md":
+            assert "<" not in _outside_code(out), out
+        elif fmt == "json":
+            json.loads(out)
+        else:
+            assert "\x1b" not in out
+
+
+TARGETS = (
+    *TARGETS,
+    Target("renderers", hostile_facts(), renderers, 20),
+    Target("licence-views", hostile_text(300), licence_renderers, 30),
+)

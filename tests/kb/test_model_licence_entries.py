@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -70,13 +69,9 @@ def _normalise(text: str) -> str:
 
 
 def _corpus_dir() -> Path | None:
-    env = os.environ.get("SMALLPRINT_CORPUS")
-    candidates = [Path(env)] if env else []
-    candidates.append(Path(__file__).resolve().parents[3] / "shared" / "corpus")
-    for c in candidates:
-        if (c / "licenses" / "index.json").is_file():
-            return c / "licenses"
-    return None
+    from corpus import LICENSES
+
+    return LICENSES if LICENSES is not None and (LICENSES / "index.json").is_file() else None
 
 
 @pytest.fixture(scope="module")

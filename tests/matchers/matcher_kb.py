@@ -12,11 +12,10 @@ from pathlib import Path
 
 import yaml
 
+from corpus import LICENSES
 from smallprint.kb import KnowledgeBase
 
-CORPUS = Path("/work/shared/corpus/licenses")
-if not CORPUS.is_dir():  # a checkout next to the shared folder
-    CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "licenses"
+CORPUS = LICENSES if LICENSES is not None else Path("corpus-not-found")
 
 
 HAVE_CORPUS = (CORPUS / "index.json").is_file()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -33,19 +32,7 @@ def small_kb() -> KnowledgeBase:
 
 
 def corpus_dir() -> Path | None:
-    """The shared corpus (`SMALLPRINT_CORPUS` or ../shared/corpus beside the repository)."""
-    env = os.environ.get("SMALLPRINT_CORPUS")
-    candidates = [Path(env)] if env else []
-    candidates.append(Path(__file__).resolve().parents[3] / "shared" / "corpus")
-    for c in candidates:
-        if (c / "cards" / "index.json").is_file():
-            return c
-    return None
+    """The shared corpus when it has the model cards (found once, in tests/corpus.py)."""
+    from corpus import CORPUS
 
-
-@pytest.fixture(scope="session")
-def corpus() -> Path:
-    d = corpus_dir()
-    if d is None:
-        pytest.skip("corpus not available (set SMALLPRINT_CORPUS)")
-    return d
+    return CORPUS if CORPUS is not None and (CORPUS / "cards" / "index.json").is_file() else None

@@ -12,13 +12,13 @@ import yaml
 from smallprint.errors import InputError, SourceError
 from smallprint.evaluators.policy import evaluate
 from smallprint.inventory import (
-    check_inventory,
     dump_inventory,
     inventory_from_scan,
     load_inventory,
     locations_by_target,
 )
 from smallprint.model import CheckResult, Evidence, Finding, LicenseMatch, LicenseResult
+from smallprint.pipeline.run import run_inventory
 from smallprint.profiles import load_preset
 from smallprint.reports.sarif import to_sarif
 from smallprint.scan import scan_code
@@ -93,7 +93,7 @@ def _result(target: str, licence: str, kind: str, terms=()) -> CheckResult:
     return CheckResult(target, target, LicenseResult("LICENSE", [m], list(terms)), terms=list(terms))
 
 
-def test_check_inventory_judges_each_entry_and_reports_unreadable_models(tmp_path: Path, terms_of, kb):
+def test_the_inventory_runner_judges_each_entry_and_reports_unreadable_models(tmp_path: Path, terms_of, kb):
     inv = load_inventory(_write(tmp_path, INVENTORY))
 
     def fake_check(target: str) -> CheckResult:
@@ -101,9 +101,9 @@ def test_check_inventory_judges_each_entry_and_reports_unreadable_models(tmp_pat
             raise SourceError("gpt-4o: not reachable")
         return _result(target, "llama3.1", "restricted-model", terms_of("llama3.1"))
 
-    out = check_inventory(inv, fake_check, kb)
-    assert [r.verdict.verdict for r in out] == ["conditions", "unclear", "conditions"]
-    assert out[1].result.error == "gpt-4o: not reachable"
+    out = run_inventory(inv, kb=kb, check=fake_check)
+    assert [r.verdict.verdict for r in out if r.verdict] == ["conditions", "unclear", "conditions"]
+    assert out[1].error == "gpt-4o: not reachable"
 
 
 def _validate(log: dict) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from corpus import CARDS as CORPUS_CARDS
 from smallprint.reports.cyclonedx import build_cyclonedx, render_cyclonedx, validate_cyclonedx
 from smallprint.reports.spdx3 import build_spdx3, validate_spdx3
 from smallprint.sources.bom import read_bom
@@ -92,7 +93,7 @@ def test_bom_round_trip_keeps_models_licences_and_bases(tmp_path, sample_results
     assert [(m, {v.removeprefix("LicenseRef-") for v in lic}, b) for m, lic, b in spdx] == expected
 
 
-CARDS = Path(__file__).parents[3] / "shared" / "corpus" / "cards"
+CARDS = CORPUS_CARDS if CORPUS_CARDS is not None else Path("corpus-not-found")
 
 
 def test_boms_for_every_corpus_model_and_catalog_family_validate():

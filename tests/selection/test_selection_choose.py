@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import write_card
 from typer.testing import CliRunner
 
+from conftest import write_card
 from smallprint.cli import app
 from smallprint.errors import InputError
 from smallprint.kb import KB_DIR
@@ -131,3 +131,13 @@ def test_bad_goal_and_every_format(tmp_path: Path) -> None:
     assert {o["id"] for o in doc["may_not"]} >= {"apache-2.0", "mit", "bsd-3-clause", "openmdw-1.0"}
     res = runner.invoke(app, ["choose", str(rel), "--goal", "anything", "--offline"])
     assert res.exit_code == 2
+
+
+def test_a_llama_derivative_trained_on_non_commercial_data_is_left_to_a_reader(tmp_path: Path) -> None:
+    rel = write_card(tmp_path / "r", "license: llama3.1\nbase_model: meta-llama/Llama-3.1-8B-Instruct\n"
+                     "datasets:\n- HuggingFaceH4/no_robots")
+    c = choose(str(rel), offline=True)
+    st = _status(c)
+    assert c.recommendation is None and st["llama3.1"] == "unclear"
+    assert st["apache-2.0"] == "may-not" and st["cc-by-nc-4.0"] == "may-not"
+    assert any("non-commercial restriction" in n for n in c.notes)

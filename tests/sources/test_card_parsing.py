@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from corpus import CARDS
 from smallprint.model import ModelFacts
 from smallprint.sources.card import parse_card, read_card
 from smallprint.sources.card_facts import apply_card, card_license_claims
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "cards"
+CORPUS = CARDS if CARDS is not None else Path("corpus-not-found")
 CORPUS_CARDS = sorted(CORPUS.glob("*/README.md"))
 
 

@@ -45,30 +45,25 @@ def run_app(args: list[str] | None = None) -> int:
 
 def main() -> None:
     """Entry point: one-line errors, never a traceback."""
-    from smallprint.errors import SmallprintError
+    from smallprint.errors import SmallprintError, user_message
 
     try:
         sys.exit(run_app())
     except SmallprintError as e:
         from smallprint.cli.common import one_line
 
-        sys.stderr.write(f"smallprint: {one_line(e)}\n")
+        sys.stderr.write(f"smallprint: {one_line(user_message(e))}\n")
         sys.exit(2)
     except KeyboardInterrupt:
         sys.stderr.write("smallprint: interrupted\n")
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
-    except RecursionError:
-        sys.stderr.write("smallprint: input too deeply nested\n")
-        sys.exit(2)
-    except MemoryError:
-        sys.stderr.write("smallprint: out of memory on this input\n")
-        sys.exit(2)
     except Exception as e:  # a bug: still one line; SMALLPRINT_DEBUG=1 shows the traceback
-        import os
+        from smallprint import settings
+        from smallprint.cli.common import one_line
 
-        if os.environ.get("SMALLPRINT_DEBUG"):
+        if settings.current().debug:
             raise
-        sys.stderr.write(f"smallprint: internal error: {type(e).__name__}: {e}\n")
+        sys.stderr.write(f"smallprint: {one_line(user_message(e))}\n")
         sys.exit(2)

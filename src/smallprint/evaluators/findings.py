@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from smallprint.kb import KB_DIR, KnowledgeBase, LicenseEntry
+from smallprint.kb import KnowledgeBase, LicenseEntry, data_path
 from smallprint.model import Evidence, Finding, LineageNode, ModelFacts, Term
 
 __all__ = [
@@ -289,7 +289,7 @@ class DatasetLicense:
 
 def load_datasets(path: Path | None = None) -> dict[str, DatasetLicense]:
     """The bundled data-set licences (kb/datasets.yaml), keyed by lower-case id and alias."""
-    return dict(_load_datasets(str(path or KB_DIR / "datasets.yaml")))
+    return dict(_load_datasets(str(path or data_path("datasets.yaml"))))
 
 
 @lru_cache(maxsize=4)

@@ -19,8 +19,16 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
-from smallprint.kb import KnowledgeBase
-from smallprint.model import CheckResult, Evidence, LicenseMatch, LineageNode, ModelFacts, Term
+from smallprint.kb import KnowledgeBase, load_data
+from smallprint.model import (
+    CheckResult,
+    DictView,
+    Evidence,
+    LicenseMatch,
+    LineageNode,
+    ModelFacts,
+    Term,
+)
 from smallprint.policy.profiles import Profile
 from smallprint.vocabulary import KINDS, valid_value
 
@@ -79,21 +87,32 @@ class Duty:
 
 
 @dataclass
-class Verdict:
-    """One answer for one model (or licence) and one profile: the `verdict` field of check/1."""
+class Verdict(DictView):
+    """One answer for one model (or licence) and one profile: the `verdict` field of check/1.
+
+    `exception` is the organisation-policy exception that waives it (then `waived`)."""
 
     verdict: VerdictLevel
     profile: str
     reasons: list[Reason] = field(default_factory=list)
     duties: list[Duty] = field(default_factory=list)
+    exception: dict[str, Any] | None = None
+
+    @property
+    def waived(self) -> bool:
+        return self.exception is not None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d: dict[str, Any] = {
             "verdict": self.verdict,
             "profile": self.profile,
             "reasons": [r.to_dict() for r in self.reasons],
             "duties": [d.to_dict() for d in self.duties],
         }
+        if self.exception is not None:
+            d["waived"] = True
+            d["exception"] = dict(self.exception)
+        return d
 
 
 # --- the licences behind the terms ---------------------------------------------------
@@ -457,23 +476,11 @@ def _aup(t: Term, c: _Context) -> list[_Outcome]:
 
 
 # Fields of use: the words that name each in licence texts, and the words that only
-# frame a prohibition ("military use", "biometric processing") rather than narrow it.
-FIELD_SYNONYMS: Final[dict[str, tuple[str, ...]]] = {
-    "military": ("military", "warfare", "weapons", "weapon", "armed forces"),
-    "medical": ("medical", "medicine", "health", "healthcare", "clinical", "diagnosis", "diagnostic"),
-    "legal": ("legal", "law firm", "practice of law", "administration of justice"),
-    "biometric": ("biometric", "biometrics", "facial recognition", "face recognition", "emotion recognition"),
-    "surveillance": ("surveillance", "espionage", "tracking"),
-    "law-enforcement": ("law enforcement", "policing", "predicting crime", "crime prediction", "criminal"),
-    "finance": ("financial", "finance", "credit", "lending", "insurance"),
-    "employment": ("employment", "hiring", "recruitment"),
-    "critical-infrastructure": ("critical infrastructure", "heavy machinery", "transportation technologies"),
-    "education": ("education", "educational"),
-}
-_FRAME_WORDS: Final = frozenset(
-    "use uses usage used application applications purpose purposes and or in of the any for related "
-    "including activities activity processing technology technologies industry industries r d".split()
-)
+# frame a prohibition ("military use", "biometric processing") rather than narrow it
+# (data: kb/fields.yaml).
+_FIELDS: Final = load_data("fields.yaml")
+FIELD_SYNONYMS: Final[dict[str, tuple[str, ...]]] = {str(k): tuple(map(str, v)) for k, v in _FIELDS["synonyms"].items()}
+_FRAME_WORDS: Final = frozenset(map(str, _FIELDS["frame_words"]))
 
 
 def _field_words(field_name: str) -> tuple[str, ...]:
@@ -514,40 +521,25 @@ def _field_of_use(t: Term, c: _Context) -> list[_Outcome]:
     return out
 
 
-# Regions: the names a licence uses for them. Codes are matched case-sensitively
-# (so "US" is not the pronoun "us"), names in any case.
-EU_MEMBERS: Final = frozenset(
-    "AT BE BG HR CY CZ DK EE FI FR DE GR IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()
-)
-EEA_ONLY: Final = frozenset({"IS", "LI", "NO"})
-COUNTRY_NAMES: Final[dict[str, tuple[str, ...]]] = {
-    "AT": ("austria",), "BE": ("belgium",), "BG": ("bulgaria",), "HR": ("croatia",), "CY": ("cyprus",),
-    "CZ": ("czechia", "czech republic"), "DK": ("denmark",), "EE": ("estonia",), "FI": ("finland",),
-    "FR": ("france",), "DE": ("germany",), "GR": ("greece",), "IE": ("ireland",), "IT": ("italy",),
-    "LV": ("latvia",), "LT": ("lithuania",), "LU": ("luxembourg",), "MT": ("malta",), "NL": ("netherlands",),
-    "PL": ("poland",), "PT": ("portugal",), "RO": ("romania",), "SK": ("slovakia",), "SI": ("slovenia",),
-    "ES": ("spain",), "SE": ("sweden",), "IS": ("iceland",), "LI": ("liechtenstein",), "NO": ("norway",),
-    "US": ("united states", "united states of america"), "UK": ("united kingdom", "great britain"),
-    "GB": ("united kingdom", "great britain"), "CN": ("china", "people's republic of china"),
-    "RU": ("russia", "russian federation"), "KR": ("south korea", "republic of korea"), "JP": ("japan",),
-    "IN": ("india",), "CA": ("canada",), "AU": ("australia",), "BR": ("brazil",), "CH": ("switzerland",),
-    "SG": ("singapore",), "IR": ("iran",), "KP": ("north korea",), "CU": ("cuba",), "SY": ("syria",),
-    "BY": ("belarus",), "UA": ("ukraine",),
-}
+# Regions: the names a licence uses for them (data: kb/regions.yaml). Codes are matched
+# case-sensitively (so "US" is not the pronoun "us"), names in any case.
+_REGIONS: Final = load_data("regions.yaml")
+
+
+def _table(key: str) -> dict[str, tuple[str, ...]]:
+    return {str(k): tuple(map(str, v)) for k, v in (_REGIONS.get(key) or {}).items()}
+
+
+EU_MEMBERS: Final = frozenset(map(str, _REGIONS["eu_members"]))
+EEA_ONLY: Final = frozenset(map(str, _REGIONS["eea_only"]))
+COUNTRY_NAMES: Final[dict[str, tuple[str, ...]]] = _table("country_names")
 """Country codes (as profiles give them) and the names licences use for them."""
-REGION_NAMES: Final[dict[str, tuple[str, ...]]] = {
-    **COUNTRY_NAMES,
-    "EU": ("european union", "european economic area"),
-    "EEA": ("european economic area",),
-}
-_NOT_THIS_REGION: Final[dict[str, tuple[str, ...]]] = {
-    "KR": ("democratic people's republic of korea",),  # North Korea's formal name contains South Korea's
-}
-REGION_CODES: Final[dict[str, tuple[str, ...]]] = {"EU": ("EU", "EEA"), "EEA": ("EEA",), "US": ("US", "U.S.", "USA"),
-                                                   "UK": ("UK",), "GB": ("UK", "GB"), "CN": ("PRC",)}
-_WORDLIKE_CODES: Final = frozenset({"IN", "NO", "IS", "IT", "BE", "AT", "DE", "ES", "AS", "OR", "TO", "ME", "AM"})
+REGION_NAMES: Final[dict[str, tuple[str, ...]]] = {**COUNTRY_NAMES, **_table("region_names")}
+_NOT_THIS_REGION: Final[dict[str, tuple[str, ...]]] = _table("not_this_region")
+REGION_CODES: Final[dict[str, tuple[str, ...]]] = _table("region_codes")
+_WORDLIKE_CODES: Final = frozenset(map(str, _REGIONS["wordlike_codes"]))
 """Country codes that are also words of shouted licence text ("IN NO EVENT"): matched by name only."""
-SANCTIONED: Final = frozenset({"CU", "IR", "KP", "SY", "RU", "BY"})
+SANCTIONED: Final = frozenset(map(str, _REGIONS["sanctioned"]))
 
 
 def _region_code(region: str) -> str:

@@ -97,26 +97,19 @@ def match_from_entry(entry: LicenseEntry, method: str, evidence: Evidence, confi
 
 
 def _identify_reference(value: str, kb: KnowledgeBase) -> list[LicenseMatch]:
-    """Short references through the identification matchers when present, else the KB aliases."""
-    try:
-        from smallprint.identify import identify_reference
-    except ImportError:
-        return []
-    try:
-        return list(identify_reference(value, kb))
-    except Exception:  # noqa: BLE001 - a matcher failure must not sink the whole check
-        return []
+    """Short references through the identification matchers.
+
+    A matcher that fails raises: the check of this model becomes an error, never a
+    confident `no-license` answer built on a crash."""
+    from smallprint.identify import identify_reference
+
+    return list(identify_reference(value, kb))
 
 
 def _identify_text(text: str, path: str, kb: KnowledgeBase) -> list[LicenseMatch]:
-    try:
-        from smallprint.identify import identify_text
-    except ImportError:
-        return []
-    try:
-        return list(identify_text(text, path, kb))
-    except Exception:  # noqa: BLE001
-        return []
+    from smallprint.identify import identify_text
+
+    return list(identify_text(text, path, kb))
 
 
 def _lookup(value: str, kb: KnowledgeBase, ev: Evidence, method: str) -> list[LicenseMatch]:

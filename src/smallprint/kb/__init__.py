@@ -2,11 +2,17 @@
 
 Adding a licence or a model family is adding a data file here (or in a directory
 named by `SMALLPRINT_KB_PATH`, `os.pathsep`-separated); no code changes.
+
+This module is the one loader of bundled data. `KnowledgeBase.load()` reads licences and
+models; every other table (datasets.yaml, ollama.yaml, profiles/, openness/, regions.yaml,
+fields.yaml, inventory-default.yaml, kb.yaml) is found through `data_path()` and parsed
+through `load_data()`, so a `SMALLPRINT_KB_PATH` directory holding the same relative path
+overrides it. Anything derived from a knowledge base (an index, a matcher, quoted terms)
+is memoised with `per_knowledge_base`, and dropped with the knowledge base.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import weakref
 from collections.abc import Callable, Iterable, Iterator
@@ -25,12 +31,16 @@ from smallprint.kb.entries import (
 )
 
 __all__ = [
+    "KB_DIR",
     "CatalogModel",
     "KnowledgeBase",
     "LicenseEntry",
     "ReferenceText",
     "TermSpec",
+    "data_dirs",
+    "data_path",
     "default_kb",
+    "load_data",
     "normalize_alias",
     "per_knowledge_base",
 ]
@@ -61,8 +71,40 @@ def _read_yaml(path: Path) -> Any:
 
 def _extra_roots() -> list[Path]:
     """The directories named by `SMALLPRINT_KB_PATH`, in order."""
-    extra = os.environ.get("SMALLPRINT_KB_PATH")
-    return [Path(p) for p in extra.split(os.pathsep) if p] if extra else []
+    from smallprint import settings
+
+    return list(settings.current().kb_path)
+
+
+def data_path(rel: str) -> Path:
+    """The file (or folder) a knowledge-base path names (`openness/components.yaml`): the
+    last `SMALLPRINT_KB_PATH` directory that has it, else the bundled copy."""
+    for root in reversed(_extra_roots()):
+        p = root / rel
+        if p.exists():
+            return p
+    return KB_DIR / rel
+
+
+def data_dirs(sub: str) -> list[Path]:
+    """Every directory of `sub` (`profiles`), the bundled one first, then `SMALLPRINT_KB_PATH`'s."""
+    return _data_dirs(sub)
+
+
+def load_data(rel: str) -> Any:
+    """A YAML data file of the knowledge base, parsed (KnowledgeBaseError when broken);
+    read once per file version."""
+    p = data_path(rel)
+    try:
+        st = p.stat()
+    except OSError as e:
+        raise KnowledgeBaseError(f"{p}: cannot read ({e.strerror or e})") from None
+    return _load_yaml_cached(str(p), st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=64)
+def _load_yaml_cached(path: str, mtime_ns: int, size: int) -> Any:
+    return _read_yaml(Path(path))
 
 
 def _data_dirs(sub: str) -> list[Path]:
@@ -138,11 +180,8 @@ class KnowledgeBase:
         rel_path = Path(rel)
         if rel_path.is_absolute() or ".." in rel_path.parts:
             return None
-        for root in (*reversed(_extra_roots()), KB_DIR):
-            p = root / rel_path
-            if p.is_file():
-                return p
-        return None
+        p = data_path(rel)
+        return p if p.is_file() else None
 
     @property
     def release(self) -> str:

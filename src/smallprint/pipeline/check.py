@@ -8,13 +8,11 @@ catalog when catalogued, and the answer says so.
 
 from __future__ import annotations
 
-import os
-import re
-import weakref
 from collections.abc import Callable
 from pathlib import Path
 
-from smallprint.errors import InputError, SmallprintError, SourceError
+from smallprint import settings
+from smallprint.errors import SmallprintError, SourceError, user_message
 from smallprint.evaluators.card_terms import card_conditions
 from smallprint.evaluators.findings import findings_for, inherited_terms
 from smallprint.evaluators.lineage import (
@@ -26,18 +24,30 @@ from smallprint.evaluators.lineage import (
     infer_relation,
 )
 from smallprint.evaluators.resolve import WEAK_PLACES, Resolution, resolve_license
-from smallprint.kb import KnowledgeBase, LicenseEntry, default_kb
-from smallprint.model import CheckResult, Finding, ModelFacts, Term
+from smallprint.kb import KnowledgeBase, LicenseEntry, default_kb, per_knowledge_base
+from smallprint.model import CheckResult, Finding, ModelFacts, Openness, Term
 
-__all__ = ["HubAncestorResolver", "check_facts", "check_target", "check_targets", "license_terms"]
+__all__ = [
+    "HubAncestorResolver",
+    "add_openness",
+    "check_facts",
+    "check_target",
+    "check_targets",
+    "error_result",
+    "expand_targets",
+    "license_terms",
+    "ollama_model",
+]
 
 
-_TERMS_CACHE: weakref.WeakKeyDictionary[KnowledgeBase, dict[str, list[Term]]] = weakref.WeakKeyDictionary()
+@per_knowledge_base
+def _terms_cache(kb: KnowledgeBase) -> dict[str, list[Term]]:
+    return {}
 
 
 def license_terms(kb: KnowledgeBase) -> Callable[[LicenseEntry], list[Term]]:
     """A licence's terms quoted from the bundled reference texts (memoised per KB and entry)."""
-    cache = _TERMS_CACHE.setdefault(kb, {})
+    cache = _terms_cache(kb)
 
     def terms_of(entry: LicenseEntry) -> list[Term]:
         if entry.id not in cache:
@@ -65,7 +75,7 @@ class HubAncestorResolver:
         try:
             return read_target(model_id, offline=self.offline)
         except SourceError as e:
-            if "not found" in str(e).lower() or "does not exist" in str(e).lower():
+            if e.kind == "not-found":
                 self._missing.add(model_id.lower())
             return None
         except SmallprintError:
@@ -75,15 +85,9 @@ class HubAncestorResolver:
         return model_id.lower() in self._missing
 
 
-def _offline(offline: bool | None) -> bool:
-    if offline is not None:
-        return offline
-    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
-
-
 def _default_resolver(kb: KnowledgeBase, facts: ModelFacts, offline: bool | None) -> AncestorResolver:
     catalog = CatalogResolver(kb)
-    if facts.origin == "hub" and not _offline(offline) and not facts.metadata.get("offline"):
+    if facts.origin == "hub" and not settings.offline(offline) and not facts.metadata.get("offline"):
         return ChainResolver([catalog, HubAncestorResolver(offline)])
     return catalog
 
@@ -196,84 +200,6 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     return out
 
 
-def _catalog_facts(target: str, kb: KnowledgeBase, why: str) -> ModelFacts | None:
-    repo = target.partition("@")[0]
-    cm = kb.model(repo)
-    if cm is None:
-        return None
-    facts = CatalogResolver(kb).facts_of(cm)
-    facts.target = target
-    facts.findings.append(
-        Finding(
-            "catalog-answer",
-            "info",
-            f"answered offline from the bundled catalog ({why}); facts are as of the knowledge-base date and the source may have changed since",
-            [facts.license_claims[0].evidence],
-        )
-    )
-    return facts
-
-
-_OLLAMA_TAG = re.compile(r"^(?:ollama[:/]+)?(?:library/)?([a-z0-9][a-z0-9._-]*)(?::([a-z0-9._-]+))?$", re.I)
-
-
-def ollama_model(target: str, kb: KnowledgeBase) -> str | None:
-    """The catalog model an Ollama library name packages (`llama3.1:8b`), from kb/ollama.yaml."""
-    from smallprint.sources.paths import exists as path_exists
-
-    if path_exists(target) or "/" in target.removeprefix("ollama://").removeprefix("library/"):
-        return None
-    m = _OLLAMA_TAG.match(target.strip())
-    if not m:
-        return None
-    table = _ollama_table()
-    sizes = table.get(m.group(1).lower())
-    if not sizes:
-        return None
-    tag = (m.group(2) or "").lower()
-    size = tag.split("-")[0] if tag and tag != "latest" else "default"
-    mid = sizes.get(size) or sizes.get("default")
-    return mid if mid and kb.model(mid) else None
-
-
-def _ollama_table() -> dict[str, dict[str, str]]:
-    global _OLLAMA
-    if _OLLAMA is None:
-        import yaml
-
-        from smallprint.kb import KB_DIR
-
-        data = yaml.safe_load((KB_DIR / "ollama.yaml").read_text(encoding="utf-8")) or {}
-        _OLLAMA = {str(k).lower(): {str(a): str(b) for a, b in v.items()} for k, v in (data.get("models") or {}).items()}
-    return _OLLAMA
-
-
-_OLLAMA: dict[str, dict[str, str]] | None = None
-
-
-def _closed_model_facts(target: str, kb: KnowledgeBase) -> ModelFacts | None:
-    """A closed model served through an API (`gpt-4o`, `claude-...`): no weights to read,
-    so the catalog's entry for it (or its provider's) is the answer."""
-    from smallprint.sources.paths import exists as path_exists
-
-    if path_exists(target):
-        return None
-    from smallprint.scan.refs import catalog_id
-
-    name = target.partition("@")[0]
-    if "/" in name and kb.model(name) is None:
-        return None  # an uncatalogued Hub id (openai/gpt-oss-20b) is a repository, not an API model name
-    cid = catalog_id(name, kb)
-    cm = kb.model(cid) if cid else None
-    entry = kb.get(cm.license) if cm else None
-    if cm is None or entry is None or entry.kind != "proprietary":
-        return None
-    facts = _catalog_facts(cm.id, kb, "a closed model served through an API; no weights are published")
-    if facts is not None:
-        facts.target = target
-    return facts
-
-
 def check_target(
     target: str,
     *,
@@ -281,32 +207,12 @@ def check_target(
     kb: KnowledgeBase | None = None,
     resolver: AncestorResolver | None = None,
 ) -> CheckResult:
-    """Check one target (Hub id, folder, GGUF/safetensors file, card); raises InputError on bad input."""
+    """Check the one model a target names (Hub id, folder, GGUF/safetensors file, card, API
+    or Ollama name); raises a SmallprintError when it cannot be read."""
+    from smallprint.sources import read_target
+
     kb = kb or default_kb()
-    api = _closed_model_facts(target, kb)
-    if api is not None:
-        return check_facts(api, kb=kb, resolver=resolver, offline=True)
-    packaged = ollama_model(target, kb)
-    if packaged is not None:
-        facts = _catalog_facts(packaged, kb, f"Ollama library name {target!r} packages {packaged}")
-        if facts is not None:
-            facts.target = target
-            return check_facts(facts, kb=kb, resolver=resolver, offline=True)
-    try:
-        from smallprint.sources import read_target
-    except ImportError as e:  # pragma: no cover - the sources ship with the package
-        facts = _catalog_facts(target, kb, "model sources unavailable")
-        if facts is None:
-            raise InputError(f"{target}: cannot be read (model sources unavailable)") from e
-        return check_facts(facts, kb=kb, resolver=resolver, offline=True)
-    try:
-        facts = read_target(target, offline=offline)
-    except SourceError as e:
-        facts = _catalog_facts(target, kb, str(e).rstrip("."))
-        if facts is None:
-            raise
-        return check_facts(facts, kb=kb, resolver=resolver, offline=True)
-    return check_facts(facts, kb=kb, resolver=resolver, offline=offline)
+    return check_facts(read_target(target, offline=offline, kb=kb), kb=kb, resolver=resolver, offline=offline)
 
 
 def expand_targets(targets: list[str]) -> list[str]:
@@ -319,23 +225,39 @@ def expand_targets(targets: list[str]) -> list[str]:
     return out
 
 
-def _error_result(target: str, message: str) -> CheckResult:
+def error_result(target: str, exc: BaseException | str) -> CheckResult:
+    """A target that could not be checked: its `error`, and no answer."""
     from smallprint.model import LicenseResult
 
+    message = exc if isinstance(exc, str) else user_message(exc)
     return CheckResult(target=target, model_id=None, license=LicenseResult(path=target), error=message)
 
 
 def add_openness(result: CheckResult, kb: KnowledgeBase, manifest: Path | None = None) -> None:
-    """Put the openness blocks (OSAID, MOF, index) and open-washing findings on a result."""
+    """Put the openness blocks (OSAID, MOF, index) and open-washing findings on a result.
+
+    The one place openness is attached; a knowledge-base or manifest problem is reported as
+    `openness-unassessed`, anything unexpected propagates (the target becomes an error)."""
     if result.facts is None or result.error:
         return
     from smallprint.evaluators.openness import assess_model
 
     lic = result.license.licenses[0].id if result.license.licenses else None
-    o = assess_model(result.facts, license_id=lic, kb=kb, manifest=manifest)
-    d = o.to_dict()
-    result.openness = {k: v for k, v in d.items() if k in ("osaid", "mof", "osai_index")}
+    try:
+        o = assess_model(result.facts, license_id=lic, kb=kb, manifest=manifest)
+    except SmallprintError as e:
+        result.findings.append(Finding("openness-unassessed", "info", f"openness not assessed: {e}"))
+        return
+    o.target = result.target
+    result.openness = Openness(o)
     result.findings.extend(o.findings)
+
+
+def _failed(target: str, exc: Exception) -> CheckResult:
+    """One target's failure as its error result (SMALLPRINT_DEBUG=1 lets it raise instead)."""
+    if settings.current().debug:
+        raise exc
+    return error_result(target, exc)
 
 
 def check_targets(
@@ -344,33 +266,41 @@ def check_targets(
     offline: bool | None = None,
     kb: KnowledgeBase | None = None,
     openness: bool = True,
+    manifest: Path | None = None,
 ) -> list[CheckResult]:
-    """One result per model; an unreadable target carries `error` instead of stopping the rest.
+    """One result per model; a target that cannot be checked carries `error` instead of
+    stopping the rest (whatever the failure: a source error, a crashing matcher).
 
     Directories of many models are expanded; a CycloneDX or SPDX 3 BOM yields every
     model it lists."""
-    from smallprint.sources.bom import looks_like_bom, read_bom
+    from smallprint.sources import read_models
 
     kb = kb or default_kb()
     out: list[CheckResult] = []
     for t in expand_targets(targets):
         try:
-            if looks_like_bom(Path(t)):
-                for facts in read_bom(t):
-                    out.append(_bom_model(facts, kb, offline))
-            else:
-                out.append(check_target(t, offline=offline, kb=kb))
-        except SmallprintError as e:
-            out.append(_error_result(t, str(e)))
-    if openness:
-        for r in out:
+            models = read_models(t, kb=kb, offline=offline)
+        except Exception as e:  # per-target isolation: every other target is still checked
+            out.append(_failed(t, e))
+            continue
+        for facts in models:
             try:
-                add_openness(r, kb)
-            except SmallprintError as e:
-                r.findings.append(Finding("openness-unassessed", "info", f"openness not assessed: {e}"))
+                out.append(_checked(facts, kb, offline, openness, manifest))
+            except Exception as e:  # a crashing matcher or evaluator: this model's error, not an answer
+                out.append(_failed(facts.target, e))
     return out
 
 
-def _bom_model(facts: ModelFacts, kb: KnowledgeBase, offline: bool | None) -> CheckResult:
-    """A model listed in a BOM: checked as the BOM describes it, with its own lineage."""
-    return check_facts(facts, kb=kb, offline=offline)
+def _checked(facts: ModelFacts, kb: KnowledgeBase, offline: bool | None, openness: bool,
+             manifest: Path | None) -> CheckResult:
+    result = check_facts(facts, kb=kb, offline=offline)
+    if openness:
+        add_openness(result, kb, manifest)
+    return result
+
+
+def ollama_model(target: str, kb: KnowledgeBase) -> str | None:
+    """The catalog model an Ollama library name packages (`llama3.1:8b`), from kb/ollama.yaml."""
+    from smallprint.sources.dispatch import ollama_model as packaged
+
+    return packaged(target, kb)

@@ -1,23 +1,30 @@
 """`smallprint check` as one library call: targets or an inventory, a use profile, the
 organisation policy, and the exit code of the CI gate.
 
-The command line only parses flags into a `CheckRequest` and renders the outcome.
+The command line only parses flags into a `CheckRequest` and renders the outcome; the
+watch, the server and the audit call `run_check` (or `run_inventory`) the same way.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from smallprint.errors import InputError
-from smallprint.kb import KB_DIR, KnowledgeBase, default_kb
-from smallprint.model import CheckResult, Finding
+from smallprint.kb import KnowledgeBase, data_path, default_kb
+from smallprint.model import CheckResult
+from smallprint.policy.inventory import Inventory
+from smallprint.policy.profiles import DEFAULT_PROFILE, Profile
 
-DEFAULT_INVENTORY = KB_DIR / "inventory-default.yaml"
+DEFAULT_INVENTORY = data_path("inventory-default.yaml")
 """The embedded default: an example product's models, checked offline from the catalog."""
+
+GATE_DEFAULT_PROFILE = DEFAULT_PROFILE
+"""Kept for callers of the earlier name; the one default is `policy.profiles.DEFAULT_PROFILE`."""
 
 
 @dataclass
@@ -52,16 +59,24 @@ def _policy(req: CheckRequest) -> Any:
     return load_policy(found) if found else None
 
 
-def _profile(req: CheckRequest, policy: Any) -> Any:
-    """The profile asked for, or None when nothing asks for a verdict."""
+def choose_profile(req: CheckRequest, policy: Any, gate_level: str | None, notes: list[str]) -> Profile | None:
+    """The one place a run's profile is chosen: `--profile`/`--use`, else the policy's
+    `default_profile`, else (when flags or a gate need verdicts) the default profile.
+    None when nothing asks for a verdict."""
     from smallprint.policy.profiles import apply_overrides, resolve_profile
 
     spec = req.profile or req.preset
     if spec is None and policy is not None and policy.default_profile:
         spec = policy.default_profile
     if spec is None and not req.overrides:
-        return None
-    prof = resolve_profile(spec or "commercial-saas")
+        if gate_level is None:
+            return None
+        # a gate needs verdicts; without a profile every result would be `unclear` and a
+        # `--fail-on blocked` could never trip, so judge under the usual commercial preset
+        notes.append(
+            f"no use profile given: judged under {DEFAULT_PROFILE} for the gate (choose one with --use or --profile)"
+        )
+    prof = resolve_profile(spec or DEFAULT_PROFILE)
     if policy is not None and policy.profile_overrides and not (req.profile or req.preset):
         prof = apply_overrides(prof, policy.profile_overrides)
     return apply_overrides(prof, req.overrides)
@@ -73,44 +88,60 @@ def _judge(results: list[CheckResult], profile: Any, policy: Any, kb: KnowledgeB
     judge_results(results, profile, policy, kb)
 
 
-def _with_openness(results: list[CheckResult], kb: KnowledgeBase) -> None:
-    from smallprint.errors import SmallprintError
-    from smallprint.pipeline.check import add_openness
-
-    for r in results:
-        try:
-            add_openness(r, kb)
-        except SmallprintError as e:
-            r.findings.append(Finding("openness-unassessed", "info", f"openness not assessed: {e}"))
+Check = Callable[[str], CheckResult]
+"""Checks one model id into a result (the default: `pipeline.check.check_targets` on it)."""
 
 
-def _run_inventory(path: Path, req: CheckRequest, profile: Any, policy: Any, kb: KnowledgeBase, offline: bool) -> CheckOutcome:
-    from smallprint.pipeline.check import check_target
-    from smallprint.policy.inventory import load_inventory, locations_by_target
+def _one_model(mid: str, kb: KnowledgeBase, offline: bool, openness: bool) -> CheckResult:
+    from smallprint.pipeline.check import check_targets, error_result
 
-    inv = load_inventory(path, default_profile=profile)
+    results = check_targets([mid], offline=offline or None, kb=kb, openness=openness)
+    if len(results) == 1:
+        return results[0]
+    return error_result(mid, f"{mid}: holds {len(results)} models; list them one by one in the inventory")
+
+
+def run_inventory(
+    inventory: Inventory,
+    *,
+    kb: KnowledgeBase | None = None,
+    policy: Any = None,
+    overrides: Mapping[str, Any] | None = None,
+    offline: bool = False,
+    openness: bool = True,
+    check: Check | None = None,
+) -> list[CheckResult]:
+    """The one inventory runner: each model checked once (openness attached there), then
+    judged under each product's profile and the organisation policy, one result per entry.
+
+    A model that cannot be checked is that entry's error (judged `unclear`); the others go on."""
+    from smallprint.pipeline.check import error_result
+
+    kb = kb or default_kb()
+    check = check or (lambda mid: _one_model(mid, kb, offline, openness))
     checked: dict[str, CheckResult] = {}
     results: list[CheckResult] = []
-    for entry in inv.models:
+    for entry in inventory.models:
         if entry.id not in checked:
             try:
-                checked[entry.id] = check_target(entry.id, offline=offline or None, kb=kb)
-            except Exception as e:  # one unreadable model must not stop the inventory
-                from smallprint.errors import SmallprintError
-
-                if not isinstance(e, SmallprintError):
-                    raise
-                from smallprint.model import LicenseResult
-
-                checked[entry.id] = CheckResult(entry.id, None, LicenseResult(entry.id), error=str(e))
-            if req.openness:
-                _with_openness([checked[entry.id]], kb)
+                checked[entry.id] = check(entry.id)
+            except Exception as e:  # an injected check that fails: this entry's error, not the run's
+                checked[entry.id] = error_result(entry.id, e)
         base = checked[entry.id]
         # the same model under each product's profile: one result per inventory entry
         r = dataclasses.replace(base, findings=list(base.findings), target=f"{entry.product}: {entry.id}")
-        prof = entry.profile if not req.overrides else _override(entry.profile, req.overrides)
+        prof = entry.profile if not overrides else _override(entry.profile, overrides)
         _judge([r], prof, policy, kb)
         results.append(r)
+    return results
+
+
+def _run_inventory(path: Path, req: CheckRequest, profile: Any, policy: Any, kb: KnowledgeBase, offline: bool) -> CheckOutcome:
+    from smallprint.policy.inventory import load_inventory, locations_by_target
+
+    inv = load_inventory(path, default_profile=profile)
+    results = run_inventory(inv, kb=kb, policy=policy, overrides=req.overrides, offline=offline,
+                            openness=req.openness)
     refs: dict[str, list[Any]] = {}
     for mid, locs in locations_by_target(inv.models).items():
         refs[mid] = list(locs)
@@ -140,7 +171,7 @@ def _inventory_lines(path: Path, results: list[CheckResult], refs: dict[str, lis
             refs[r.target] = [Location(str(path), line)]
 
 
-def _override(profile: Any, overrides: dict[str, Any]) -> Any:
+def _override(profile: Any, overrides: Mapping[str, Any]) -> Any:
     from smallprint.policy.profiles import apply_overrides
 
     return apply_overrides(profile, overrides)
@@ -166,7 +197,7 @@ def run_check(req: CheckRequest, kb: KnowledgeBase | None = None) -> CheckOutcom
     if req.fail_on is not None:
         gate.parse_fail_on(req.fail_on)  # a typo fails before minutes of checking
     policy = _policy(req)
-    profile = _profile(req, policy)
+    fail_on = _gate_level(req, policy)
     decided = None
     if req.decisions:  # read before checking: a wrong URL or path fails at once
         from smallprint.reviews.decision_source import load_exceptions
@@ -176,8 +207,13 @@ def run_check(req: CheckRequest, kb: KnowledgeBase | None = None) -> CheckOutcom
     if policy is not None:
         how = "given with --policy" if req.policy is not None else "found from the working directory"
         notes.append(f"policy file {policy.path} applies ({how})")
+    # an inventory's entries carry their own profiles; this one is the default for entries without
+    inventory_run = req.inventory is not None or not req.targets
+    profile_notes: list[str] = []
+    profile = choose_profile(req, policy, None if inventory_run else fail_on, profile_notes)
     notes.extend(_unknown_regions(profile))
-    if req.inventory is not None or not req.targets:
+    notes.extend(profile_notes)
+    if inventory_run:
         path = req.inventory
         offline = req.offline
         if path is None:
@@ -190,8 +226,6 @@ def run_check(req: CheckRequest, kb: KnowledgeBase | None = None) -> CheckOutcom
     else:
         from smallprint.pipeline.check import check_targets
 
-        if profile is None and _gate_level(req, policy) is not None:
-            profile = _gate_default_profile(notes)
         results = check_targets(req.targets, offline=req.offline or None, kb=kb, openness=req.openness)
         if profile is not None:
             _judge(results, profile, policy, kb)
@@ -200,9 +234,8 @@ def run_check(req: CheckRequest, kb: KnowledgeBase | None = None) -> CheckOutcom
         from smallprint.reviews.decision_source import apply_loaded
 
         apply_loaded(outcome.results, decided, req.decisions or "")
-    fail_on = _gate_level(req, policy)
     if any(r.error for r in outcome.results):
-        outcome.exit_code = 2
+        outcome.exit_code = gate.EXIT_INPUT_ERROR
     else:
         outcome.exit_code = gate.exit_code(outcome.results, fail_on) if fail_on else 0
     if outcome.exit_code == gate.EXIT_FAIL and fail_on is not None:
@@ -225,20 +258,6 @@ def _unknown_regions(profile: Any) -> list[str]:
         "country name): licence clauses about it cannot be matched, so check its verdict by hand"
         for r in bad
     ]
-
-
-GATE_DEFAULT_PROFILE = "commercial-saas"
-
-
-def _gate_default_profile(notes: list[str]) -> Any:
-    """A gate needs verdicts; without a profile every result would be `unclear` and a
-    `--fail-on blocked` could never trip, so judge under the usual commercial preset."""
-    from smallprint.policy.profiles import resolve_profile
-
-    notes.append(
-        f"no use profile given: judged under {GATE_DEFAULT_PROFILE} for the gate (choose one with --use or --profile)"
-    )
-    return resolve_profile(GATE_DEFAULT_PROFILE)
 
 
 def _gate_note(results: list[CheckResult], fail_on: str, source: str = "--fail-on") -> str:

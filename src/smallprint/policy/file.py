@@ -33,7 +33,7 @@ from smallprint.evaluators.policy import Reason, Verdict, evaluate_result, sever
 from smallprint.kb import KnowledgeBase
 from smallprint.model import CheckResult, Evidence, Finding
 from smallprint.policy.gate import parse_fail_on
-from smallprint.policy.profiles import Profile, apply_overrides, resolve_profile
+from smallprint.policy.profiles import DEFAULT_PROFILE, Profile, apply_overrides, resolve_profile
 
 POLICY_FILE_NAMES: Final = ("smallprint.toml", ".smallprint.toml", ".smallprint.yaml", ".smallprint.yml",
                             "smallprint.yaml")
@@ -186,7 +186,7 @@ def policy_profile(policy: Policy) -> Profile | None:
     if policy.default_profile is None and not policy.profile_overrides:
         return None
     base_dir = Path(policy.path).parent if policy.path and Path(policy.path).exists() else None
-    prof = resolve_profile(policy.default_profile or "commercial-saas", relative_to=base_dir)
+    prof = resolve_profile(policy.default_profile or DEFAULT_PROFILE, relative_to=base_dir)
     return apply_overrides(prof, policy.profile_overrides)
 
 
@@ -252,6 +252,13 @@ def apply_policy(
     return PolicyOutcome(verdict, findings, waived_by)
 
 
+def judged_verdict(outcome: PolicyOutcome) -> Verdict:
+    """The verdict after the policy, carrying the exception that waives it, if any."""
+    if outcome.waived_by is None:
+        return outcome.verdict
+    return replace(outcome.verdict, exception=outcome.waived_by.to_dict())
+
+
 def outcome_to_verdict_dict(outcome: PolicyOutcome) -> dict[str, Any]:
     """The `verdict` field of check/1, with `waived` and `exception` when an exception applies."""
     d = outcome.verdict.to_dict()
@@ -287,9 +294,9 @@ def judge_results(
     for result in results:
         verdict = evaluate_result(result, profile, kb)
         if policy is None:
-            result.verdict = verdict.to_dict()
+            result.verdict = verdict
             continue
         names = [result.model_id, result.target]
         outcome = apply_policy(verdict, licence_refs(result, kb), policy, names, today)
-        result.verdict = outcome_to_verdict_dict(outcome)
+        result.verdict = judged_verdict(outcome)
         result.findings.extend(outcome.findings)

@@ -17,24 +17,20 @@ A top-level `models:` list (with a top-level `profile:`) is a single unnamed pro
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
 import yaml
 
-from smallprint.errors import InputError, SmallprintError
-from smallprint.evaluators.policy import Verdict, evaluate_result
-from smallprint.kb import KnowledgeBase
-from smallprint.model import CheckResult, LicenseResult
-from smallprint.policy.profiles import Profile, resolve_profile
+from smallprint.errors import InputError
+from smallprint.policy.profiles import DEFAULT_PROFILE, Profile, resolve_profile
 from smallprint.scan import ScanReport
 
 SCHEMA: Final = "smallprint/inventory/1"
 MAX_INVENTORY_BYTES: Final = 4 * 1024 * 1024
 MAX_ENTRIES: Final = 5000
-DEFAULT_PROFILE: Final = "commercial-saas"
 
 
 @dataclass(frozen=True)
@@ -179,39 +175,6 @@ def dump_inventory(doc: Mapping[str, Any]) -> str:
     return yaml.safe_dump(dict(doc), sort_keys=False, allow_unicode=True, width=120)
 
 
-# --- checking every entry ---------------------------------------------------------------
-
-
-@dataclass
-class InventoryResult:
-    """One inventory entry after `check` and the policy evaluator."""
-
-    entry: InventoryModel
-    result: CheckResult
-    verdict: Verdict
-
-
-def check_inventory(
-    inventory: Inventory,
-    check: Callable[[str], CheckResult],
-    kb: KnowledgeBase | None = None,
-) -> list[InventoryResult]:
-    """Check each model once and judge it under each profile it is used with.
-
-    `check` is the check pipeline (`smallprint.pipeline.check.check_target`); a model it cannot
-    read gets a result with its error, which the verdict reports as unclear.
-    """
-    cache: dict[str, CheckResult] = {}
-    out = []
-    for entry in inventory.models:
-        if entry.id not in cache:
-            try:
-                cache[entry.id] = check(entry.id)
-            except SmallprintError as e:
-                cache[entry.id] = CheckResult(entry.id, None, LicenseResult(entry.id), error=str(e))
-        result = cache[entry.id]
-        out.append(InventoryResult(entry, result, evaluate_result(result, entry.profile, kb)))
-    return out
 
 
 def locations_by_target(entries: Sequence[InventoryModel]) -> dict[str, list[Location]]:

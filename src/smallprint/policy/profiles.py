@@ -14,9 +14,13 @@ from pathlib import Path
 from typing import Any, Final
 
 from smallprint.errors import InputError
-from smallprint.kb import KB_DIR
+from smallprint.kb import KB_DIR, data_dirs, load_data
 
 PRESETS_DIR: Final = KB_DIR / "profiles"
+
+DEFAULT_PROFILE: Final = "commercial-saas"
+"""The profile judged under when a verdict is needed and nobody chose one (an inventory
+entry without a profile, a policy without `default_profile`, a gate without `--use`)."""
 
 DEPLOYMENTS: Final = ("internal", "saas", "on-prem", "distribution")
 ACTIVITIES: Final = (
@@ -28,18 +32,7 @@ ACTIVITIES: Final = (
     "merge",
     "quantize",
 )
-KNOWN_FIELDS: Final = (
-    "medical",
-    "military",
-    "legal",
-    "biometric",
-    "surveillance",
-    "law-enforcement",
-    "finance",
-    "employment",
-    "critical-infrastructure",
-    "education",
-)
+KNOWN_FIELDS: Final = tuple(str(k) for k in (load_data("fields.yaml").get("synonyms") or {}))
 """Fields of use the evaluator knows synonyms for; any other text is matched literally."""
 
 MAX_PROFILE_BYTES: Final = 256 * 1024
@@ -208,12 +201,13 @@ def load_profile_file(path: str | Path) -> Profile:
 
 def preset_names() -> list[str]:
     """The built-in presets, by name."""
-    return sorted(p.stem for p in PRESETS_DIR.glob("*.yaml"))
+    return sorted({p.stem for d in data_dirs("profiles") for p in d.glob("*.yaml")})
 
 
 def load_preset(name: str) -> Profile:
     """A built-in preset by name (`commercial-saas`, ...)."""
-    path = PRESETS_DIR / f"{name}.yaml"
+    path = next((d / f"{name}.yaml" for d in reversed(data_dirs("profiles")) if (d / f"{name}.yaml").is_file()),
+                PRESETS_DIR / f"{name}.yaml")
     if not path.is_file():
         raise InputError(f"unknown use preset {name!r} (presets: {', '.join(preset_names())})")
     prof = load_profile_file(path)
@@ -253,5 +247,5 @@ class ProfileChoice:
     spec: str | None = None
     overrides: dict[str, Any] = field(default_factory=dict)
 
-    def resolve(self, default: str = "commercial-saas") -> Profile:
+    def resolve(self, default: str = DEFAULT_PROFILE) -> Profile:
         return apply_overrides(resolve_profile(self.spec or default), self.overrides)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from rich.console import Console
@@ -77,7 +78,7 @@ def _lineage_tree(nodes: list[LineageNode]) -> Tree | None:
     return tree
 
 
-def waiver_note(verdict: dict[str, Any]) -> str | None:
+def waiver_note(verdict: Mapping[str, Any]) -> str | None:
     """Why a verdict does not fail the gate: the policy exception that waives it."""
     if not verdict.get("waived"):
         return None
@@ -87,8 +88,9 @@ def waiver_note(verdict: dict[str, Any]) -> str | None:
     return f"waived by the policy exception for '{exc.get('model', '?')}'{until}{reason}"
 
 
-def _summary_verdict(verdict: dict[str, Any] | None) -> str:
-    v = (verdict or {}).get("verdict") or "-"
+def _summary_verdict(verdict: Mapping[str, Any] | None) -> str:
+    v = verdict.get("verdict") if verdict else None
+    v = v or "-"
     return f"{v} (waived)" if verdict and verdict.get("waived") else v
 
 
@@ -97,11 +99,11 @@ def render_check_table(results: list[CheckResult], console: Console) -> None:
     for c in ("model", "licence", "verdict", "findings"):
         summary.add_column(c)
     for r in results:
-        v = (r.verdict or {}).get("verdict")
+        level = r.verdict.get("verdict") if r.verdict else None
         summary.add_row(
             lit(_label(r)),
             lit(", ".join(m.id for m in r.license.licenses) or ("error" if r.error else "unknown")),
-            lit(_summary_verdict(r.verdict), VERDICT_STYLE.get(v or "", "")),
+            lit(_summary_verdict(r.verdict), VERDICT_STYLE.get(level or "", "")),
             lit(", ".join(sorted({f.code for f in r.findings})) or "-"),
         )
     for r in results:
@@ -228,7 +230,7 @@ def render_check_md(results: list[CheckResult]) -> str:
                 f"- Licence: **{md_text(m.name)}** ({md_code(m.id)}), confidence {m.confidence:.2f}, via {md_text(m.method)}"
             )
         if r.verdict:
-            v: dict[str, Any] = r.verdict
+            v: Mapping[str, Any] = r.verdict
             out += ["", f"### Verdict: **{md_text(v.get('verdict'))}** (profile {md_code(v.get('profile'))})", ""]
             note = waiver_note(v)
             if note:
@@ -241,7 +243,7 @@ def render_check_md(results: list[CheckResult]) -> str:
         if r.lineage:
             out += ["", "### Lineage", ""] + _md_tree(r.lineage)
         if r.openness:
-            o: dict[str, Any] = r.openness
+            o: Mapping[str, Any] = r.openness
             out += [
                 "",
                 "### Openness",

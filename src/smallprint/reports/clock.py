@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
+
+from smallprint import settings
 
 
 def report_time() -> datetime:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC)
+    epoch = settings.current().source_date_epoch
+    if epoch is not None:
+        return datetime.fromtimestamp(epoch, UTC)
     return datetime.now(UTC).replace(microsecond=0)

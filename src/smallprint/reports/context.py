@@ -46,6 +46,7 @@ class ReportContext:
     title: str = "smallprint report"
     width: int | None = 160
     color: bool = False
+    reproducible: bool = False  # SOURCE_DATE_EPOCH set: identifiers derived from the input, not random
 
     @classmethod
     def create(
@@ -59,6 +60,7 @@ class ReportContext:
         color: bool = False,
     ) -> ReportContext:
         """A context with the defaults filled in: the bundled knowledge base and the report clock."""
+        from smallprint import settings
         from smallprint.reports.clock import report_time
 
         if kb is None:
@@ -72,6 +74,7 @@ class ReportContext:
             fallback_uri=fallback_uri,
             width=width,
             color=color,
+            reproducible=settings.current().source_date_epoch is not None,
         )
 
     def console(self, file: Any) -> Console:

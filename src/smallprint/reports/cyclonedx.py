@@ -9,7 +9,6 @@ every output against the official schema the library ships.
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from typing import Any
 
@@ -197,13 +196,18 @@ def build_cyclonedx(results: list[CheckResult], ctx: ReportContext | None = None
 
     ctx = ctx or ReportContext.create()
     bom = Bom()
-    if os.environ.get("SOURCE_DATE_EPOCH"):  # reproducible builds: same input, same serial number
+    if ctx.reproducible:  # reproducible builds: same input, same serial number
         seed = "|".join(sorted(r.model_id or r.target for r in results))
         bom.serial_number = uuid.uuid5(uuid.NAMESPACE_URL, f"smallprint:{seed}")
     bom.metadata.timestamp = ctx.now
     bom.metadata.tools.components.add(
         Component(type=ComponentType.APPLICATION, name=TOOL_NAME, version=__version__)
     )
+    from cyclonedx.model import Property
+
+    for r in results:  # a target that could not be checked is said so, never silently left out
+        if r.error:
+            bom.metadata.properties.add(Property(name=f"{PROP}error", value=f"{r.target}: {r.error}"))
     datasets: dict[str, str | None] = {}
     model_datasets: dict[str, list[str]] = {}
     seen_refs: set[str] = set()

@@ -7,7 +7,7 @@ page is one fixed layout, and escaping every value in one place keeps it safe.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -240,7 +240,7 @@ def _sustainability(r: CheckResult, ctx: ReportContext) -> str:
 
 
 def _openness(r: CheckResult) -> str:
-    o = r.openness or {}
+    o: Mapping[str, Any] = r.openness or {}
     if not o:
         return '<p class="muted">Not assessed.</p>'
     osaid = o.get("osaid") or {}
@@ -374,11 +374,11 @@ def render_html(results: list[CheckResult], title: str = "smallprint report",
         pid = f"m{i}"
         name = r.model_id or r.target
         lic = ", ".join(m.id for m in r.license.licenses) or "unknown"
-        verdict = (r.verdict or {}).get("verdict")
+        verdict = r.verdict.get("verdict") if r.verdict else None
         counts = {
             s: sum(1 for f in r.findings if f.severity == s) for s in ("error", "warning", "info")
         }
-        osaid = ((r.openness or {}).get("osaid") or {}).get("verdict", "")
+        osaid = (r.openness.get("osaid") or {}).get("verdict", "") if r.openness else ""
         summary_rows.append(
             f'<tr><td><a href="#{pid}">{e(name)}</a></td><td>{e(lic)}</td><td>{_verdict_badge(verdict)}</td>'
             f"<td>{e(osaid)}</td><td><span class='s-error'>{counts['error']}</span> / "

@@ -120,7 +120,7 @@ def to_sarif(
     rules = _Rules()
     out: list[dict[str, Any]] = []
     for result in results:
-        verdict = result.verdict or {}
+        verdict: Mapping[str, Any] = result.verdict or {}
         level = verdict.get("verdict")
         if level in VERDICT_RULES:
             sarif_level, name, text = VERDICT_RULES[level]

@@ -218,6 +218,9 @@ def build_spdx3(results: list[CheckResult], ctx: ReportContext | None = None) ->
             s.ProfileIdentifierType.simpleLicensing,
         ],
     )
+    errors = [f"{r.target}: {r.error}" for r in results if r.error]
+    if errors:  # a target that could not be checked is said so, never silently left out
+        doc.comment = "not checked: " + "; ".join(errors)
     doc.creationInfo = b.ci
     b.objset.add(doc)
     out = io.BytesIO()

@@ -71,7 +71,9 @@ def write(engine: Engine, fn: Callable[[Connection], _T], attempts: int = 8) -> 
             with lock, eng.begin() as conn:
                 return fn(conn)
         except (IntegrityError, OperationalError) as e:
-            transient = isinstance(e, IntegrityError) and "sp_audit_log" in str(e) or "locked" in str(e)
+            # a concurrent writer took the audit sequence number or created the same review or
+            # user first: the transaction re-reads and finds it (each `fn` is such a re-read)
+            transient = isinstance(e, IntegrityError) or "locked" in str(e)
             if not transient or i == attempts - 1:
                 raise
             time.sleep(0.02 * (i + 1))
@@ -117,7 +119,7 @@ def result_licences(result: CheckResult) -> list[str]:
 
 
 def profile_name(result: CheckResult) -> str:
-    return str((result.verdict or {}).get("profile") or "")
+    return str((result.verdict.get("profile") if result.verdict else None) or "")
 
 
 # -- rows --------------------------------------------------------------------------------
@@ -190,7 +192,7 @@ def decisions_of(engine: Engine, review_id: int, include_private: bool) -> list[
 
 
 def _duties_of(result: CheckResult) -> list[dict[str, Any]]:
-    return [{"duty": str(d.get("duty")), "done": False} for d in (result.verdict or {}).get("duties") or []]
+    return [{"duty": str(d.get("duty")), "done": False} for d in (result.verdict.get("duties") if result.verdict else None) or []]
 
 
 def record_check(engine: Engine, result: CheckResult, report_html: str, actor: str) -> dict[str, Any]:
@@ -200,7 +202,7 @@ def record_check(engine: Engine, result: CheckResult, report_html: str, actor: s
     model, rev = result_model(result), result_revision(result)
     prof, th = profile_name(result), licence_text_hash(result)
     lic = ",".join(result_licences(result))
-    verdict = (result.verdict or {}).get("verdict")
+    verdict = (result.verdict.get("verdict") if result.verdict else None)
     at = audit.now()
 
     def tx(conn: Connection) -> dict[str, Any]:
@@ -429,7 +431,9 @@ def apply_decisions(results: Sequence[CheckResult], exceptions: Sequence[dict[st
                     f"{expires.isoformat()} ({x.get('reason')}); the verdict applies again."))
                 continue
             if not r.verdict.get("waived"):
-                r.verdict["waived"] = True
-                r.verdict["exception"] = {"model": model, "reason": str(x.get("reason") or ""),
-                                          "expires": expires.isoformat(), "review": x.get("id"),
-                                          "source": source}
+                exception = {"model": model, "reason": str(x.get("reason") or ""),
+                             "expires": expires.isoformat(), "review": x.get("id"), "source": source}
+                if isinstance(r.verdict, dict):  # a verdict built as its document
+                    r.verdict.update(waived=True, exception=exception)
+                else:  # the typed Verdict: the exception is what waives it
+                    r.verdict.exception = exception

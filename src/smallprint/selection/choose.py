@@ -11,6 +11,7 @@ that differ. An OSAID release checklist says what to publish, and the MOF class 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -274,6 +275,7 @@ def _judge_option(entry: LicenseEntry, cons: list[Constraint], covers: tuple[str
 
     opt = Option(entry.id, entry.name, covers, goals, "may", inherited=inherited)
     carries_restrictions = _entry_term(entry, "use-restrictions-flow-down") is True
+    required = any(c.kind in ("inherit", "share-alike") and c.licence == entry.id for c in cons)
     for c in cons:
         bad: str | None = None
         if c.kind in ("inherit", "share-alike") and entry.id != c.licence:
@@ -281,6 +283,15 @@ def _judge_option(entry: LicenseEntry, cons: list[Constraint], covers: tuple[str
         elif c.kind == "flow-down" and entry.id != c.licence and not carries_restrictions:
             bad = f"{c.message}; {entry.id} carries no use restrictions"
         elif c.kind == "no-commercial" and not is_noncommercial(entry):
+            if required:
+                # the base leaves no other licence, and the data rules out its commercial grant: a reader decides
+                if opt.status == "may":
+                    opt.status = "unclear"
+                opt.reasons.append(f"{c.message}; {entry.id}, which the base requires, grants commercial use: "
+                                   "publish under it only with the data's non-commercial restriction stated")
+                if c.clause:
+                    opt.clauses.append(f"{c.licence}: {c.clause}")
+                continue
             bad = f"{c.message}; {entry.id} grants commercial use"
         elif c.kind == "unknown":
             if opt.status == "may":
@@ -339,6 +350,11 @@ def recommend(opts: list[Option], goal: str, cons: list[Constraint]) -> tuple[Op
     if pick is None and len(binding) > 1:
         notes.append(f"the ancestors' licences ({', '.join(binding)}) each require their own terms for derivatives: "
                      "they conflict, and no licence satisfies all of them")
+    held = [o for o in opts if o.inherited and o.status == "unclear"]
+    if pick is None and held and len(binding) <= 1:
+        notes.append(f"the base requires {held[0].id}, and the training data rules out a commercial grant: no "
+                     f"established licence says both; {held[0].id} with a stated non-commercial restriction is the "
+                     "closest, to be read with counsel")
     if pick is None:
         unclear = [o for o in opts if o.status == "unclear"]
         notes.append("no established licence can be recommended: " +
@@ -425,7 +441,7 @@ def checklist(r: CheckResult, rec: Option | None, kb: KnowledgeBase) -> tuple[li
     from smallprint.evaluators.openness.mot import MotComponentEntry, MotRelease, evaluate_release
     from smallprint.evaluators.openness.osaid import PARAMETERS, assess_osaid
 
-    o = r.openness or {}
+    o: Mapping[str, Any] = r.openness or {}
     comps = (o.get("mof") or {}).get("components") or []
     now = (o.get("mof") or {}).get("class")
     items: list[dict[str, Any]] = []

@@ -8,6 +8,7 @@ inherited, each with its clause), lineage roots, openness, sustainability and ve
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -131,7 +132,7 @@ def roots_cell(r: CheckResult) -> Cell:
 
 
 def openness_cell(r: CheckResult) -> Cell:
-    o = r.openness or {}
+    o: Mapping[str, Any] = r.openness or {}
     osaid = (o.get("osaid") or {}).get("verdict")
     mof = (o.get("mof") or {}).get("class")
     if osaid is None:
@@ -140,7 +141,7 @@ def openness_cell(r: CheckResult) -> Cell:
 
 
 def verdict_cell(r: CheckResult) -> Cell:
-    v = r.verdict or {}
+    v: Mapping[str, Any] = r.verdict or {}
     level = v.get("verdict", "-")
     reasons = v.get("reasons") or []
     duties = v.get("duties") or []

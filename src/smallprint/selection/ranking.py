@@ -8,6 +8,7 @@ Every input is kept with the rank so the order can be read, never a bare score.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,9 +58,9 @@ def duty_weight(duties: list[dict[str, Any]]) -> int:
 
 
 def rank_inputs(result: CheckResult, deprecated: str | None, last_release_days: int | None) -> RankInputs:
-    v = result.verdict or {}
+    v: Mapping[str, Any] = result.verdict or {}
     duties = list(v.get("duties") or [])
-    o = result.openness or {}
+    o: Mapping[str, Any] = result.openness or {}
     return RankInputs(
         verdict=str(v.get("verdict")),
         duties=tuple(str(d.get("duty")) for d in duties),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,7 +108,7 @@ def _clause(reason: dict[str, Any]) -> str | None:
 
 def exclusion(result: CheckResult) -> Exclusion:
     """The one line that says why a model is left out: its most severe reason and that reason's clause."""
-    v = result.verdict or {}
+    v: Mapping[str, Any] = result.verdict or {}
     level = str(v.get("verdict"))
     if result.error:
         return Exclusion(result.model_id or result.target, "unclear", f"could not be checked: {result.error}", None, None)
@@ -191,7 +192,7 @@ def select_from(
     allowed: list[CheckResult] = []
     excluded: list[Exclusion] = []
     for r in judge_pool(pool, profile, kb, policy):
-        level = (r.verdict or {}).get("verdict")
+        level = r.verdict.get("verdict") if r.verdict else None
         if r.error or level not in SELECTED:
             excluded.append(exclusion(r))
         else:

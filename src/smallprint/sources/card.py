@@ -68,6 +68,12 @@ def read_card(path: Path, label: str | None = None) -> Card:
     cut = len(data) > MAX_CARD_BYTES
     if cut:  # the front matter sits at the top: read it, and say the rest was not read
         data = data[:MAX_CARD_BYTES]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with a BOM: the one encoding policy
+        card = parse_card(data.decode("utf-16", "replace"), file)
+        if cut:
+            card.findings.append(_broken(file, 1, f"model card larger than {_size(MAX_CARD_BYTES)}: only its "
+                                         f"first {_size(MAX_CARD_BYTES)} were read", ""))
+        return card
     card = parse_card(data.decode("utf-8", "replace"), file)
     if cut:
         card.findings.append(

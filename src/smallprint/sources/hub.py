@@ -9,7 +9,6 @@ HTTP range requests (`remote_file`), for the licence and lineage keys they carry
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from dataclasses import dataclass
@@ -40,7 +39,6 @@ DEFAULT_TIMEOUT = 10.0
 MAX_LICENSE_FILES = 20
 _REVISION = re.compile(r"^[\w.\-/]{1,128}$")
 _CONFIG_FILES = ("config.json", "adapter_config.json")
-_TRUE = {"1", "on", "yes", "true"}
 UNREACHABLE = "Hub unreachable ({endpoint}); use HF_HUB_OFFLINE=1 or the bundled catalog"
 
 
@@ -68,21 +66,16 @@ class HubSettings:
 
     @classmethod
     def from_env(cls, offline: bool | None = None, timeout: float = DEFAULT_TIMEOUT) -> HubSettings:
-        env = os.environ
-        endpoint = (env.get("HF_ENDPOINT") or "https://huggingface.co").rstrip("/")
-        token = env.get("HF_TOKEN") or env.get("HUGGING_FACE_HUB_TOKEN") or None
-        if env.get("HF_HUB_CACHE"):
-            cache = Path(env["HF_HUB_CACHE"]).expanduser()
-        elif env.get("HF_HOME"):
-            cache = Path(env["HF_HOME"]).expanduser() / "hub"
+        from smallprint import settings as _settings
+
+        s = _settings.current()
+        if s.hf_cache is not None:
+            cache = s.hf_cache
         else:
             from huggingface_hub import constants
 
             cache = Path(constants.HF_HUB_CACHE)
-        if offline is None:
-            flags = (env.get("HF_HUB_OFFLINE", ""), env.get("TRANSFORMERS_OFFLINE", ""))
-            offline = any(f.strip().lower() in _TRUE for f in flags)
-        return cls(endpoint, token, cache, offline, timeout)
+        return cls(s.hf_endpoint, s.hf_token, cache, _settings.offline(offline), timeout)
 
 
 def parse_hub_ref(target: str) -> HubRef:
@@ -555,22 +548,27 @@ def to_source_error(exc: BaseException, ref: HubRef, settings: HubSettings) -> S
     )
 
     where = settings.endpoint
+    t = ref.label
     if isinstance(exc, RevisionNotFoundError):
-        return SourceError(f"{ref.label}: revision {ref.revision!r} not found on the Hub")
+        return SourceError(f"{ref.label}: revision {ref.revision!r} not found on the Hub", kind="not-found", target=t)
     if isinstance(exc, RepositoryNotFoundError):
-        return SourceError(f"{ref.label}: model not found on the Hub ({where}); a private repo needs HF_TOKEN")
+        return SourceError(f"{ref.label}: model not found on the Hub ({where}); a private repo needs HF_TOKEN",
+                           kind="not-found", target=t)
     if isinstance(exc, HfHubHTTPError):
         status = exc.response.status_code if exc.response is not None else None
         if status == 429:
-            return SourceError(f"{ref.label}: rate limited by the Hub (HTTP 429); retry later or set HF_TOKEN")
-        return SourceError(f"{ref.label}: the Hub answered HTTP {status}")
+            return SourceError(f"{ref.label}: rate limited by the Hub (HTTP 429); retry later or set HF_TOKEN",
+                               kind="rate-limited", target=t)
+        return SourceError(f"{ref.label}: the Hub answered HTTP {status}", kind="http", target=t)
     if isinstance(exc, httpx2.TimeoutException):
-        return SourceError(f"{ref.label}: the Hub did not answer within {settings.timeout:g} s ({where})")
+        return SourceError(f"{ref.label}: the Hub did not answer within {settings.timeout:g} s ({where})",
+                           kind="timeout", target=t)
     if isinstance(exc, OfflineModeIsEnabled):
-        return SourceError(f"{ref.label}: offline mode is on (HF_HUB_OFFLINE); only cached models can be read")
+        return SourceError(f"{ref.label}: offline mode is on (HF_HUB_OFFLINE); only cached models can be read",
+                           kind="offline", target=t)
     if isinstance(exc, (httpx2.TransportError, LocalEntryNotFoundError, OSError)):
-        return SourceError(f"{ref.label}: " + UNREACHABLE.format(endpoint=where))
-    return SourceError(f"{ref.label}: Hub read failed ({type(exc).__name__}: {exc})")
+        return SourceError(f"{ref.label}: " + UNREACHABLE.format(endpoint=where), kind="unreachable", target=t)
+    return SourceError(f"{ref.label}: Hub read failed ({type(exc).__name__}: {exc})", target=t)
 
 
 # --- offline: the local cache only ----------------------------------------------------
@@ -582,7 +580,9 @@ def read_cached(ref: HubRef, settings: HubSettings, target: str) -> ModelFacts:
     if snapshot is None:
         raise SourceError(
             f"{ref.label}: not in the local Hugging Face cache ({settings.cache_dir}) and offline; "
-            "read it once online or use the bundled catalog"
+            "read it once online or use the bundled catalog",
+            kind="not-cached",
+            target=ref.label,
         )
     facts = read_folder(snapshot)
     facts.target, facts.origin = target, "hub"

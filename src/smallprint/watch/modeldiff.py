@@ -35,7 +35,7 @@ def read_side(target: str, *, offline: bool | None, profile: str = DEFAULT_PROFI
     judged = dataclasses.replace(result, findings=list(result.findings))
     prof = resolve_profile(profile)
     judge_results([judged], prof, None, kb)
-    reading = reading_of(result, {profile: judged.verdict or {}}, {}, {profile: prof.to_dict()})
+    reading = reading_of(result, {profile: judged.verdict.to_dict() if judged.verdict else {}}, {}, {profile: prof.to_dict()})
     view = SnapshotView(target, "ok", kb_version(), reading.body, revision=reading.body.get("revision"))
     return view, reading.texts
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from smallprint.errors import InputError, SmallprintError
+from smallprint.errors import InputError, SmallprintError, SourceError
 from smallprint.kb import KnowledgeBase, default_kb
 from smallprint.model import ModelFacts
 from smallprint.store import Store
@@ -327,14 +327,14 @@ def _evaluate(ctx: _Context, w: Watch, out: ModelOutcome, prev: SnapshotView | N
         result = check_target(w.target, offline=True if ctx.offline else None, kb=ctx.kb, resolver=_resolver(ctx, w))
     except SmallprintError as e:
         msg = str(e)
-        if "not found" in msg.lower() and w.kind == "hub":
+        if isinstance(e, SourceError) and e.kind == "not-found" and w.kind == "hub":
             return _gone(ctx, out, prev, msg)
         return _error(ctx, out, msg)
     verdicts: dict[str, dict[str, Any]] = {}
     for label, prof in profiles.items():
         judged = dataclasses.replace(result, findings=list(result.findings))
         judge_results([judged], prof, ctx.policy, ctx.kb)
-        verdicts[label] = judged.verdict or {}
+        verdicts[label] = judged.verdict.to_dict() if judged.verdict else {}
     revisions = {n.id: _ancestor_revision(ctx, n.id) for n in result.lineage if n.depth > 0}
     reading = reading_of(result, verdicts, revisions, {k: v.to_dict() for k, v in profiles.items()})
     body = reading.body

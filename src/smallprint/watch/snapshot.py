@@ -54,10 +54,10 @@ def _kb_digest(dirs: tuple[str, ...]) -> tuple[str, str]:
 def kb_version() -> str:
     """`<updated date>+<content hash>/<smallprint version>`: any change to the data or the
     code that reads it is a new reading of the same texts."""
-    from smallprint import __version__
+    from smallprint import __version__, settings
     from smallprint.kb import KB_DIR
 
-    extra = tuple(p for p in os.environ.get("SMALLPRINT_KB_PATH", "").split(os.pathsep) if p)
+    extra = tuple(str(p) for p in settings.current().kb_path)
     updated, digest = _kb_digest((str(KB_DIR), *extra))
     return f"{updated}+{digest}/{__version__}"[:64]
 

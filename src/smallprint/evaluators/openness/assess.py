@@ -116,10 +116,7 @@ SERVICE_TERMS_KINDS = frozenset({"proprietary"})
 
 
 def _kb_kind(kb: Any, license_id: str) -> str | None:
-    try:
-        entry = kb.get(license_id) if kb is not None else None
-    except Exception:  # a half-written knowledge base must not decide openness
-        return None
+    entry = kb.get(license_id) if kb is not None else None
     return getattr(entry, "kind", None)
 
 

@@ -21,6 +21,7 @@ import yaml
 
 from smallprint.errors import KnowledgeBaseError
 from smallprint.evaluators.openness import mof
+from smallprint.kb import data_path
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "kb" / "openness"
 MOT_MODELS_DIR = DATA_DIR / "mot-models"
@@ -68,7 +69,7 @@ def _matches(pattern: str, model_id: str) -> bool:
 
 @lru_cache(maxsize=1)
 def catalog_components() -> tuple[CatalogComponents, ...]:
-    path = DATA_DIR / "components.yaml"
+    path = data_path("openness/components.yaml")
     data = _read(path)
     out = []
     for m in (data or {}).get("models") or []:
@@ -101,7 +102,7 @@ def components_for(model_id: str | None) -> CatalogComponents | None:
 
 @lru_cache(maxsize=1)
 def osi_validation() -> tuple[OsiValidation, ...]:
-    data = _read(DATA_DIR / "osi-validation.yaml") or {}
+    data = _read(data_path("openness/osi-validation.yaml")) or {}
     src = data.get("source")
     return tuple(
         OsiValidation(

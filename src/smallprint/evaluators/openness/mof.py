@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from smallprint.errors import KnowledgeBaseError
+from smallprint.kb import data_path
 
 MOT_DIR = Path(__file__).resolve().parents[2] / "kb" / "openness" / "mot"
 
@@ -67,7 +68,7 @@ def _read_yaml(path: Path) -> Any:
 @lru_cache(maxsize=1)
 def components() -> tuple[Component, ...]:
     """The 17 components in the order of the tool's settings file."""
-    data = _read_yaml(MOT_DIR / "mof.settings.yml")
+    data = _read_yaml(data_path("openness/mot/mof.settings.yml"))
     out = []
     for c in data.get("components") or []:
         out.append(
@@ -184,11 +185,11 @@ def license_table() -> LicenseTable:
     """The tool imports `mof-licenses.json` first, then `licenses.json` for ids not yet seen."""
     licenses: dict[str, MotLicense] = {}
     for fname in ("mof-licenses.json", "licenses.json"):
-        for raw in _read_json(MOT_DIR / fname).get("licenses") or []:
+        for raw in _read_json(data_path(f"openness/mot/{fname}")).get("licenses") or []:
             lid = str(raw.get("licenseId") or "")
             if lid and lid not in licenses:
                 licenses[lid] = _mot_license(raw)
-    open_data = _read_yaml(MOT_DIR / "open-data-licenses.yaml")
+    open_data = _read_yaml(data_path("openness/mot/open-data-licenses.yaml"))
     ids = frozenset(str(x) for x in (open_data.get("licenses") or []))
     if not ids:
         raise KnowledgeBaseError(f"{MOT_DIR / 'open-data-licenses.yaml'}: empty open-data list")

@@ -222,10 +222,7 @@ class LicenseNormaliser:
     def _kb_entry(self, name: str) -> Any:
         if self.kb is None:
             return None
-        try:
-            return self.kb.lookup(name)
-        except Exception:  # a half-written knowledge base must not break evaluation
-            return None
+        return self.kb.lookup(name)
 
     def judge(self, name: str) -> LicenseVerdict:
         whole = self._judge_one(name.strip())
@@ -446,12 +443,9 @@ def evaluate_release(release: MotRelease, *, mot_compatible: bool = False, kb: A
 
 
 def _default_kb() -> Any:
-    try:
-        from smallprint.kb import default_kb
+    from smallprint.kb import default_kb
 
-        return default_kb()
-    except Exception:  # no usable knowledge base: fall back to the SPDX list alone
-        return None
+    return default_kb()
 
 
 def _evaluate(release: MotRelease, *, mot_compatible: bool, judge: Any) -> MofAssessment:

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from smallprint.errors import InputError, KnowledgeBaseError
+from smallprint.kb import data_path
 
 EXTRACT = Path(__file__).resolve().parents[2] / "kb" / "openness" / "osai-index.yaml"
 DIMENSIONS = (
@@ -140,12 +141,13 @@ def extract_index(directory: str | Path) -> list[dict[str, Any]]:
 
 @lru_cache(maxsize=1)
 def bundled() -> tuple[OsaiEntry, ...]:
-    if not EXTRACT.exists():
+    extract = data_path("openness/osai-index.yaml")
+    if not extract.exists():
         return ()
     try:
-        data = yaml.safe_load(EXTRACT.read_text(encoding="utf-8")) or {}
+        data = yaml.safe_load(extract.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as e:
-        raise KnowledgeBaseError(f"{EXTRACT}: broken YAML") from e
+        raise KnowledgeBaseError(f"{extract}: broken YAML") from e
     out = []
     for s in data.get("systems") or []:
         out.append(OsaiEntry(

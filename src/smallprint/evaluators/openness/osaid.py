@@ -76,10 +76,7 @@ class OsaidResult:
 def _kb_entry(kb: Any, license_id: str) -> Any:
     if kb is None:
         return None
-    try:
-        return kb.get(license_id)
-    except Exception:  # a half-written knowledge base must not decide openness
-        return None
+    return kb.get(license_id)
 
 
 def _a(word: str) -> str:
