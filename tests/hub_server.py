@@ -47,6 +47,7 @@ class FakeRepo:
     sizes_in_info: bool = True  # the real API lists sizes only with blobs=True
     slow_file_seconds: float = 0.0  # wait this long before answering a weight-file GET
     pipeline_tag: str = "text-generation"
+    last_modified: str = "2025-01-02T00:00:00.000Z"  # lastModified in the API (listings sort by it)
     downloads: int = 0
     revisions: dict[str, FakeRepo] = field(default_factory=dict)  # other commits: sha -> that commit's repo
     rate_limit_first: int = 0  # answer 429 (with Retry-After) to this many API requests, then serve
@@ -79,7 +80,7 @@ class FakeRepo:
             "likes": 0,
             "library_name": "transformers",
             "pipeline_tag": self.pipeline_tag,
-            "lastModified": "2025-01-02T00:00:00.000Z",
+            "lastModified": self.last_modified,
             "createdAt": "2025-01-01T00:00:00.000Z",
             "cardData": self.card_data,
             "siblings": siblings,
@@ -115,6 +116,8 @@ class StandInHub:
         self.requests: list[str] = []
         self.ranges: list[tuple[str, str]] = []  # (file, Range header or "") of every file GET
         self.body_bytes = 0  # file body bytes sent, all requests together
+        self.page_size = 50  # models per page of a listing (`GET /api/models`, paged by Link headers)
+        self.listed = 0  # models returned by listings, all pages together
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -174,19 +177,41 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(404, "RepoNotFound", "Repository not found", send_body)
 
     def _list_models(self, send_body: bool) -> None:
-        """`GET /api/models?search=&pipeline_tag=&sort=downloads&limit=`: the Hub's model search
-        (a JSON list, most downloaded first; `num_parameters` is accepted and not applied)."""
-        from urllib.parse import parse_qs
+        """`GET /api/models`: the Hub's model listing. Filters `search`, `pipeline_tag`, `author`;
+        `sort=downloads` (most first) or `sort=lastModified` (newest first); `limit`; `cardData`
+        on request; pages of `page_size` linked by `Link: <...>; rel="next"` as the Hub pages
+        them (`num_parameters` is accepted and not applied)."""
+        from urllib.parse import parse_qs, urlencode
 
-        q = {k: v[-1] for k, v in parse_qs(urlsplit(self.path).query).items()}
+        query = urlsplit(self.path).query
+        self.stand_in.requests[-1] += "?" + query
+        q = {k: v[-1] for k, v in parse_qs(query).items()}
         repos = [r for r in self.stand_in.repos.values()
                  if (not q.get("search") or q["search"].lower() in r.repo_id.lower())
-                 and (not q.get("pipeline_tag") or q["pipeline_tag"] == r.pipeline_tag)]
-        repos.sort(key=lambda r: -r.downloads)
+                 and (not q.get("pipeline_tag") or q["pipeline_tag"] == r.pipeline_tag)
+                 and (not q.get("author") or r.repo_id.split("/")[0] == q["author"])]
+        if q.get("sort") == "lastModified":
+            repos.sort(key=lambda r: (r.last_modified, r.repo_id), reverse=True)
+        else:
+            repos.sort(key=lambda r: -r.downloads)
         if q.get("limit", "").isdigit():
             repos = repos[: int(q["limit"])]
-        body = [{k: v for k, v in r.info().items() if k not in ("siblings", "cardData")} for r in repos]
-        self._send(200, json.dumps(body).encode(), {"Content-Type": "application/json"}, send_body)
+        start = int(q.get("cursor", "0"))
+        page = repos[start : start + self.stand_in.page_size]
+        with_card = q.get("cardData", "").lower() == "true"
+        body = []
+        for r in page:
+            item = {k: v for k, v in r.info().items() if k not in ("siblings", "cardData")}
+            if with_card:
+                item["cardData"] = r.card_data
+            body.append(item)
+        self.stand_in.listed += len(body)
+        headers = {"Content-Type": "application/json"}
+        if start + len(page) < len(repos):
+            rest = {k: v for k, v in q.items() if k != "cursor"}
+            host, port = self.server.server_address[:2]
+            headers["Link"] = f'<http://{host!s}:{port}/api/models?{urlencode({**rest, "cursor": start + len(page)})}>; rel="next"'
+        self._send(200, json.dumps(body).encode(), headers, send_body)
 
     def _model_info(self, parts: list[str], send_body: bool) -> None:
         repo = self.stand_in.repos.get(f"{parts[0]}/{parts[1]}")

@@ -177,3 +177,39 @@ def test_a_watch_run_that_finds_a_licence_change_reopens_the_review(sqlite_world
     assert got["state"] == "to-review" and "licence changed from mit" in got["reopened_because"]
     entry = w.client("viewer").get("/api/v1/audit?limit=5000").json()["entries"]
     assert any(e["action"] == "reopened" and e["object_id"] == str(rid) and e["actor"] == "watch" for e in entry)
+
+
+def test_a_catalogued_model_is_checked_under_the_profile_asked_for(world: World) -> None:
+    v = world.client("viewer")
+    a = v.get("/api/v1/models/microsoft/Phi-3-mini-4k-instruct", params={"profile": "distill-own-model"}).json()
+    assert any(c["profile"] == "distill-own-model" for c in a["checked"])
+    b = v.get("/api/v1/models/microsoft/Phi-3-mini-4k-instruct", params={"profile": "internal-research"}).json()
+    assert [c["profile"] for c in b["checked"]] == ["internal-research"]
+    every = v.get("/api/v1/models/microsoft/Phi-3-mini-4k-instruct").json()
+    assert {c["profile"] for c in every["checked"]} == {"distill-own-model", "internal-research"}
+    page = world.client("viewer").get("/models/microsoft/Phi-3-mini-4k-instruct?profile=internal-research")
+    assert "under <code>internal-research</code>" in page.text
+
+
+def test_concurrent_checks_and_decisions_keep_one_review_and_an_intact_chain(world: World) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    model = "Qwen/Qwen2.5-0.5B-Instruct"
+
+    def check(_: int) -> int:
+        return int(_check(world, model, "on-prem-product")["reviews"][0]["id"])
+
+    with ThreadPoolExecutor(6) as pool:
+        ids = set(pool.map(check, range(6)))
+    assert len(ids) == 1
+    rid = ids.pop()
+
+    def decide(i: int) -> int:
+        return world.client("approver").post(f"/api/v1/reviews/{rid}/decision", json={
+            "state": "needs-legal", "reason": f"round {i}"}).status_code
+
+    with ThreadPoolExecutor(6) as pool:
+        assert set(pool.map(decide, range(12))) == {200}
+    detail = world.client("reviewer").get(f"/api/v1/reviews/{rid}").json()
+    assert len(detail["decisions"]) == 12
+    assert world.client("viewer").get("/api/v1/audit/verify").json()["ok"] is True

@@ -162,3 +162,19 @@ def test_postgresql_down_is_one_line(cli, monkeypatch: pytest.MonkeyPatch) -> No
     for args in (("watch", "run"), ("watch", "list"), ("watch", "add", "acme/x")):
         line = _one_line(cli(*args))
         assert "cannot reach PostgreSQL at 127.0.0.1" in line
+
+
+def test_a_hub_payload_through_the_library(db, stand_in_hub: StandInHub) -> None:
+    from smallprint.store import open_store
+    from smallprint.watch.ledger import WatchSpec, add_watches
+    from smallprint.watch.webhook import run_for_hub_payload
+
+    stand_in_hub.add(FakeRepo("acme/lib", {"README.md": b"---\nlicense: mit\n---\n# m\n"}, card_data={"license": "mit"}))
+    payload = {"event": {"action": "update", "scope": "repo.content"}, "repo": {"type": "model", "name": "acme/lib"}}
+    with open_store(db) as store:
+        add_watches(store, [WatchSpec("acme/lib", "hub", [])])
+        report, why = run_for_hub_payload(store, json.dumps(payload).encode())
+        assert why is None and [m.target for m in report.models] == ["acme/lib"]
+        payload["event"]["scope"] = "discussion"
+        report, why = run_for_hub_payload(store, json.dumps(payload).encode())
+        assert report is None and "not a repository update" in str(why)

@@ -77,7 +77,7 @@ def _per_run(db: str) -> dict[int, tuple[str, int]]:
 
 @pytest.mark.slow
 def test_concurrent_run_is_refused_and_a_sigkilled_run_leaves_the_store_whole(
-    db: str, stand_in_hub: StandInHub, hub_env: Path
+    cli, db: str, stand_in_hub: StandInHub, hub_env: Path  # type: ignore[no-untyped-def]
 ) -> None:
     names = _repos(stand_in_hub)
     with open_store(db) as store:
@@ -87,11 +87,10 @@ def test_concurrent_run_is_refused_and_a_sigkilled_run_leaves_the_store_whole(
     stall(stand_in_hub, names)
     p1 = _spawn(db, stand_in_hub, hub_env)
     _wait_for_snapshots(db, first.run_id or 0, N - 1, p1)
-    p2 = _spawn(db, stand_in_hub, hub_env, "--wait", "0")
-    out2, err2 = p2.communicate(timeout=60)
-    assert p2.returncode == 2, err2
-    assert err2.strip().startswith("error: another watch run is in progress") and "Traceback" not in err2
-    assert len(err2.strip().splitlines()) == 1
+    second = cli("watch", "run", "--wait", "0")  # a second run, from this process, while p1 runs
+    assert second.code == 2, second.err
+    assert second.err.strip().startswith("error: another watch run is in progress") and "Traceback" not in second.err
+    assert len(second.err.strip().splitlines()) == 1 and second.out == ""
     assert p1.poll() is None, "the first run finished too early for the test to mean anything"
     p1.kill()
     p1.wait(timeout=30)

@@ -131,6 +131,11 @@ def test_history_and_diff_between_recorded_snapshots(cli, db, tmp_path: Path) ->
     first = entries[0]["snapshot"]
     same = cli("watch", "diff", str(m), "--from", f"#{first}", "--to", f"#{entries[1]['snapshot']}", "-f", "json")
     assert json.loads(same.out)["changes"] == []
+    by_date = cli("watch", "diff", str(m), "--from", "2000-01-01T00:00", "-f", "json")
+    assert by_date.code == 2 and "no snapshot taken by then" in by_date.err
+    today = entries[-1]["taken_at"][:10]
+    upto_today = cli("watch", "diff", str(m), "--from", f"#{first}", "--to", today, "-f", "json")
+    assert "license-changed" in {c["code"] for c in json.loads(upto_today.out)["changes"]}
     md = cli("watch", "diff", str(m), "-f", "md")
     assert "license-changed" in md.out and "~~" in md.out
     html = cli("watch", "run", "-f", "html")

@@ -35,7 +35,8 @@ def test_an_unchanged_model_costs_one_request(cli, db, stand_in_hub: StandInHub)
     first = cli("watch", "run", "-f", "json")
     assert first.code == 0, first.err
     stand_in_hub.requests.clear()
-    second = cli("watch", "run", "-f", "json", "--fail-on-change")
+    second = cli("watch", "run", "-f", "json", "--fail-on-change", "--progress")
+    assert "watch run" in second.err and "3/3" in second.err  # the progress bar, on stderr
     assert second.code == 0, second.err
     doc = json.loads(second.out)
     assert doc["run"]["unchanged"] == 3 and doc["run"]["hub_requests"] == 3

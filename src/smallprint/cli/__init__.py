@@ -25,6 +25,7 @@ from smallprint.cli import scan as scan  # scan-code
 from smallprint.cli import select as select  # select, compare, sustainability, choose
 from smallprint.cli import watch as watch  # watch add|list|remove|run|history|diff|hook
 from smallprint.cli import serve as serve  # serve, audit-trail
+from smallprint.cli import audit as audit  # audit
 from smallprint.cli.common import app
 from smallprint.cli.main import main
 

@@ -129,11 +129,17 @@ def add_cmd(
         specs = _specs(targets or [], inventory, profile or [], profile_entry)
         if not specs:
             _fail("give models to watch (TARGET...) or --inventory FILE")
+        from smallprint.store.engine import resolve_url, sqlite_path
+
+        path = sqlite_path(resolve_url(db))
+        new_file = path is not None and not path.exists()
         store = _open(db, create=True)
         try:
             done = add_watches(store, specs)
         finally:
             store.close()
+        if new_file:
+            sys.stderr.write(f"created a new store: {path}\n")
         for target, what in done:
             sys.stdout.write(f"{what}: {target}\n")
 
@@ -313,6 +319,8 @@ def _run_and_report(
 def _render_run(report: Any, format: Format, output: Path | None) -> None:
     from smallprint.watch import report as rep
 
+    if not report.models:
+        report.notes.append("nothing is watched yet: smallprint watch add TARGET... (or --inventory FILE)")
     d = report.to_dict()["run"]
     head = (f"run {d['id']} ({d['status']}): {d['models']} models, {d['unchanged']} unchanged, "
             f"{len(report.alerting())} change(s), {d['errors']} error(s), {d['hub_requests']} Hub requests; "
@@ -373,13 +381,13 @@ def hook_cmd(
         if secret is not None and not hmac.compare_digest(secret, received_secret or ""):
             _fail("Hub webhook: the secret does not match; ignored")
         raw = sys.stdin.buffer.read() if payload == "-" else _read(payload)
-        repo, why = hub_repo_from_payload(read_payload(raw))
+        repo, detail = hub_repo_from_payload(read_payload(raw))
         if repo is None:
-            sys.stdout.write(f"{why}\n")
+            sys.stdout.write(f"{detail}\n")
             return
         _run_and_report(db=db, offline=False, only=[repo], policy=None, wait=wait, format=format, output=output,
                         fail_on_change=fail_on_change, webhook=webhook, webhook_secret=webhook_secret, progress=False,
-                        note=f"Hub webhook for {repo}" + (f" at {why[:12]}" if why else ""))
+                        note=f"Hub webhook for {repo}" + (f" at {detail[:12]}" if detail else ""))
 
 
 def _read(path: str) -> bytes:

@@ -304,15 +304,23 @@ def _load_datasets(path: str) -> tuple[tuple[str, DatasetLicense], ...]:
     return tuple(out.items())
 
 
+@lru_cache(maxsize=4)
+def _datasets_table(path: str) -> dict[str, DatasetLicense]:
+    """The read-only table the per-model look-ups share (load_datasets hands out copies)."""
+    return dict(_load_datasets(path))
+
+
 def dataset_license_id(name: str) -> str | None:
     """The licence id of a catalogued data set (kb/datasets.yaml), None when not catalogued."""
-    known = load_datasets().get(name.lower())
+    known = _datasets_table(str(data_path("datasets.yaml"))).get(name.lower())
     return known.license if known else None
 
 
 def dataset_licences(names: list[str], kb: KnowledgeBase) -> list[tuple[str, DatasetLicense, LicenseEntry | None]]:
     """The data sets named that the catalog knows, with their licence entries."""
-    table = load_datasets()
+    if not names:
+        return []
+    table = _datasets_table(str(data_path("datasets.yaml")))
     out = []
     for n in names:
         ds = table.get(n.strip().lower())

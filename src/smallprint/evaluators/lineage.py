@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from smallprint.kb import CatalogModel, KnowledgeBase
+from smallprint.kb import CatalogModel, KnowledgeBase, per_knowledge_base
 from smallprint.model import Evidence, Finding, LicenseClaim, LineageNode, ModelFacts
 
 __all__ = [
@@ -109,6 +109,12 @@ class CatalogResolver:
         )
 
     def _evidence(self, cm: CatalogModel) -> Evidence:
+        memo = _catalog_memo(self.kb)["evidence"]
+        if cm.id not in memo:
+            memo[cm.id] = self._find_evidence(cm)
+        return memo[cm.id]
+
+    def _find_evidence(self, cm: CatalogModel) -> Evidence:
         path = cm.path or "kb/models"
         lines = self._file_lines(path)
         start = next((i for i, line in enumerate(lines, 1) if re.match(rf"^\s*-?\s*id:\s*['\"]?{re.escape(cm.id)}['\"]?\s*$", line)), 0)
@@ -130,16 +136,23 @@ class CatalogResolver:
         a match must sit on name-token boundaries, hold a digit and be at least 8 characters long.
         """
         hay = name.split("/")[-1].lower()
-        for short, mid in self._catalog_names():
-            i = hay.find(short)
-            while i >= 0:
-                before = hay[i - 1] if i > 0 else "-"
-                j = i + len(short)
-                after = hay[j] if j < len(hay) else "-"
-                if not before.isalnum() and not after.isalnum():
-                    return self.kb.models[mid]
-                i = hay.find(short, i + 1)
-        return None
+        names = self._catalog_names()
+        rank, longest = _name_lookup(self.kb, names)
+        # a match starts after a non-alphanumeric character (or at 0) and ends before one (or
+        # at the end): look those spans up instead of searching the hay for every name
+        starts = [i for i in range(len(hay)) if i == 0 or not hay[i - 1].isalnum()]
+        ends = [j for j in range(1, len(hay) + 1) if j == len(hay) or not hay[j].isalnum()]
+        best: int | None = None
+        for i in starts:
+            for j in ends:
+                if j - i < 8:
+                    continue
+                if j - i > longest:
+                    break
+                r = rank.get(hay[i:j])
+                if r is not None and (best is None or r < best):
+                    best = r
+        return None if best is None else self.kb.models[names[best][1]]
 
     def resolve_name(self, phrase: str) -> CatalogModel | None:
         """The catalogued model a free-text name writes ("Llama 3.1 70B Instruct", "Llama3.1-8B-Base"):
@@ -165,15 +178,37 @@ class CatalogResolver:
 
     def _catalog_names(self) -> list[tuple[str, str]]:
         if self._names is None:
-            names: dict[str, str] = {}
-            # roots first: a re-upload sharing an upstream's name must not win over the upstream
-            for m in sorted(self.kb.models.values(), key=lambda m: len(m.base_models)):
-                for full in (m.id, *m.aliases):
-                    for short in _name_forms(full):
-                        if len(short) >= 8 and any(c.isdigit() for c in short):
-                            names.setdefault(short, m.id)
-            self._names = sorted(names.items(), key=lambda kv: -len(kv[0]))
+            self._names = _catalog_memo(self.kb)["names"] or _build_catalog_names(self.kb)
+            _catalog_memo(self.kb)["names"] = self._names
         return self._names
+
+
+def _name_lookup(kb: KnowledgeBase, names: list[tuple[str, str]]) -> tuple[dict[str, int], int]:
+    """Each catalogued name form -> its place in the longest-first order, and the longest length."""
+    memo = _catalog_memo(kb)
+    if memo.get("rank") is None or memo.get("rank_of") is not names:
+        memo["rank"] = {short: i for i, (short, _mid) in reversed(list(enumerate(names)))}
+        memo["longest"] = max((len(short) for short, _ in names), default=0)
+        memo["rank_of"] = names
+    return memo["rank"], memo["longest"]
+
+
+@per_knowledge_base
+def _catalog_memo(kb: KnowledgeBase) -> dict[str, Any]:
+    """What every CatalogResolver of one knowledge base shares (name index, evidence lines),
+    so a resolver made per model costs nothing to build."""
+    return {"names": None, "evidence": {}}
+
+
+def _build_catalog_names(kb: KnowledgeBase) -> list[tuple[str, str]]:
+    names: dict[str, str] = {}
+    # roots first: a re-upload sharing an upstream's name must not win over the upstream
+    for m in sorted(kb.models.values(), key=lambda m: len(m.base_models)):
+        for full in (m.id, *m.aliases):
+            for short in _name_forms(full):
+                if len(short) >= 8 and any(c.isdigit() for c in short):
+                    names.setdefault(short, m.id)
+    return sorted(names.items(), key=lambda kv: -len(kv[0]))
 
 
 def _compact(s: str) -> str:

@@ -10,7 +10,9 @@ Disagreements are reported, never silently dropped.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -100,10 +102,23 @@ def _identify_reference(value: str, kb: KnowledgeBase) -> list[LicenseMatch]:
     """Short references through the identification matchers.
 
     A matcher that fails raises: the check of this model becomes an error, never a
-    confident `no-license` answer built on a crash."""
-    from smallprint.identify import identify_reference
+    confident `no-license` answer built on a crash. The answer depends only on the value
+    and the knowledge base, and registries repeat the same `license_name` values many
+    times: it is memoised per knowledge base (copies are handed out, since callers adjust
+    confidences)."""
+    memo = _REFERENCE_MEMO.setdefault(kb, {})
+    if value not in memo:
+        from smallprint.identify import identify_reference
 
-    return list(identify_reference(value, kb))
+        found = list(identify_reference(value, kb))
+        if len(memo) >= _REFERENCE_MEMO_SIZE:
+            memo.clear()
+        memo[value] = found
+    return [dataclasses.replace(m, deviations=list(m.deviations)) for m in memo[value]]
+
+
+_REFERENCE_MEMO: weakref.WeakKeyDictionary[KnowledgeBase, dict[str, list[LicenseMatch]]] = weakref.WeakKeyDictionary()
+_REFERENCE_MEMO_SIZE = 100_000
 
 
 def _identify_text(text: str, path: str, kb: KnowledgeBase) -> list[LicenseMatch]:

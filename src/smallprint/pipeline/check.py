@@ -8,6 +8,7 @@ catalog when catalogued, and the answer says so.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -92,15 +93,34 @@ def _default_resolver(kb: KnowledgeBase, facts: ModelFacts, offline: bool | None
     return catalog
 
 
-def _license_of(kb: KnowledgeBase) -> Callable[[ModelFacts], tuple[str | None, str | None]]:
-    def license_of(facts: ModelFacts) -> tuple[str | None, str | None]:
-        res = resolve_license(facts, kb)
-        if not res.license_id:
+def _license_of(kb: KnowledgeBase, root: ModelFacts | None = None, resolved: Resolution | None = None
+                ) -> Callable[[ModelFacts], tuple[str | None, str | None]]:
+    """Each lineage node's licence; the root's is the resolution already made, and a catalog
+    entry's is the same every time, so it is resolved once per knowledge base."""
+    catalog_memo = _CATALOG_LICENSES.setdefault(kb, {})
+
+    def named(lid: str | None) -> tuple[str | None, str | None]:
+        if not lid:
             return None, None
-        entry = kb.get(res.license_id)
-        return res.license_id, entry.name if entry else None
+        entry = kb.get(lid)
+        return lid, entry.name if entry else None
+
+    def license_of(facts: ModelFacts) -> tuple[str | None, str | None]:
+        if facts is root and resolved is not None:
+            return named(resolved.license_id)
+        if facts.origin == "catalog" and facts.model_id and len(facts.license_claims) == 1:
+            memo_key = (facts.model_id, facts.license_claims[0].value)
+            if memo_key not in catalog_memo:
+                catalog_memo[memo_key] = named(resolve_license(facts, kb).license_id)
+            return catalog_memo[memo_key]
+        return named(resolve_license(facts, kb).license_id)
 
     return license_of
+
+
+_CATALOG_LICENSES: weakref.WeakKeyDictionary[KnowledgeBase, dict[tuple[str, str], tuple[str | None, str | None]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _keep_texts(facts: ModelFacts) -> None:
@@ -125,7 +145,9 @@ def check_facts(
     terms_of = license_terms(kb)
     res = resolve_license(facts, kb, terms_of=terms_of)
     catalog = CatalogResolver(kb)
-    lineage = build_lineage(facts, resolver or _default_resolver(kb, facts, offline), _license_of(kb), catalog=catalog)
+    lineage = build_lineage(
+        facts, resolver or _default_resolver(kb, facts, offline), _license_of(kb, facts, res), catalog=catalog
+    )
     declared = res.license_ids
     evidence = [res.winner.claim.evidence] if res.winner else []
     findings: list[Finding] = []

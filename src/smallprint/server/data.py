@@ -114,10 +114,14 @@ def model_view(request: Request, model_id: str, profile: str | None, user: User,
     engine, kb = request.app.state.engine, request.app.state.kb
     prof = profile or DEFAULT_PROFILE
     rows = checked_rows(engine, model_id, pipeline.check_profile_name(prof), with_result)
+    entry = kb.model(model_id) if not rows else None
+    if entry is not None and profile is not None and prof in pipeline.presets():
+        # a catalogued model asked for under a profile it was not checked under: check it now
+        check_and_record(request, entry.id, prof, user)
+        rows = checked_rows(engine, entry.id, pipeline.check_profile_name(prof), with_result)
     if not rows:
         rows = checked_rows(engine, model_id, None, with_result)
     if not rows:
-        entry = kb.model(model_id)
         if entry is None:
             from smallprint.reviews.service import NotFound
 

@@ -92,6 +92,25 @@ def read_card(path: Path, label: str | None = None) -> Card:
     return card
 
 
+def card_from_text(text: str, file: str) -> Card:
+    """A card held as text (a dump's `card` column): the same limits and findings as
+    `read_card` on a file, without encoding small cards to bytes."""
+    if len(text) * 4 > MAX_CARD_BYTES:  # may exceed the limit in UTF-8: measure it as read_card would
+        data = text.encode("utf-8", "surrogatepass")
+        cut = len(data) > MAX_CARD_BYTES
+        card = parse_card(data[:MAX_CARD_BYTES].decode("utf-8", "replace"), file)
+        if cut:
+            card.findings.append(
+                _broken(file, 1, f"model card larger than {_size(MAX_CARD_BYTES)}: only its first "
+                        f"{_size(MAX_CARD_BYTES)} were read", "")
+            )
+    else:
+        card = parse_card(text, file)
+    if "\x00" in text[:8192]:
+        card.findings.append(_broken(file, 1, "model card looks binary (NUL bytes)", ""))
+    return card
+
+
 def parse_card(raw: str, file: str = "README.md") -> Card:
     """Split front matter from body and load it with the bounded YAML loader."""
     text = normalise_text(raw)

@@ -27,6 +27,7 @@ _LICENSE_LABEL = re.compile(
     r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?\s*licen[cs]e\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:|:)\s*(?P<value>\S.{0,200})$",
     re.IGNORECASE,
 )
+_LICEN = re.compile("licen", re.IGNORECASE)  # what all three patterns need, matched as they match it
 _LICENSE_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*.*\blicen[cs](?:e|es|ing)\b", re.IGNORECASE)
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
 _URL = re.compile(r"https?://[^\s)\]>\"'`]+", re.IGNORECASE)
@@ -38,8 +39,12 @@ _HF_DATASET = re.compile(r"^https?://huggingface\.co/datasets/[\w.-]+(?:/[\w.-]+
 def prose_license_claims(card: Card) -> list[LicenseClaim]:
     """Licence statements in the body: "licensed under X", "**License:** X", a License section."""
     claims: list[LicenseClaim] = []
+    if not _LICEN.search(card.body):
+        return claims  # every statement below needs the word: most bodies are done here
     lines = card.text.split("\n")
     for index, line in _body_lines(card, lines):
+        if not _LICEN.search(line):
+            continue
         number = index + 1
         label = _LICENSE_LABEL.match(line)
         if label and not _is_placeholder(label.group("value")):

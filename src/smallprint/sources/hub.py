@@ -171,15 +171,7 @@ def _apply_info(facts: ModelFacts, info: ModelInfo, settings: HubSettings, *, ca
     source = f"{settings.endpoint}/api/models/{info.id}"
     facts.gated = info.gated if info.gated else False
     tags = list(info.tags or [])
-    for tag in tags:
-        if tag.startswith("license:"):
-            value = tag.split(":", 1)[1]
-            facts.license_claims.append(LicenseClaim("hub:tags", value, Evidence(source, 0, 0, f"tags: {tag}")))
-    hub_bases, relation = _lineage_from_tags(tags)
-    if not facts.base_models:
-        facts.base_models.extend(hub_bases)
-    if facts.relation is None and relation:
-        facts.relation = relation
+    hub_bases = apply_hub_tags(facts, tags, source)
     card_data = info.card_data.to_dict() if info.card_data is not None else {}
     if not card_read and card_data:
         _apply_card_data(facts, card_data, source)
@@ -470,6 +462,26 @@ def _apply_gguf_summary(facts: ModelFacts, info: ModelInfo, settings: HubSetting
             facts.license_claims.append(
                 LicenseClaim("hub:gguf.license", value.strip(), Evidence(source, 0, 0, f"gguf.{key}: {value}"))
             )
+
+
+def apply_hub_tags(facts: ModelFacts, tags: list[str], source: str) -> list[str]:
+    """Licence claims (`license:<id>`) and, when nothing stronger said so, base models and
+    relation (`base_model:[<relation>:]<id>`) from the tags the Hub computes; returns the bases."""
+    for tag in tags:
+        if tag.startswith("license:"):
+            value = tag.split(":", 1)[1]
+            facts.license_claims.append(LicenseClaim("hub:tags", value, Evidence(source, 0, 0, f"tags: {tag}")))
+    hub_bases, relation = _lineage_from_tags(tags)
+    if not facts.base_models:
+        facts.base_models.extend(hub_bases)
+    if facts.relation is None and relation:
+        facts.relation = relation
+    return hub_bases
+
+
+def apply_card_data(facts: ModelFacts, data: dict[str, Any], source: str) -> None:
+    """Card fields as the API reports them (`cardData` of a model info or a listing)."""
+    _apply_card_data(facts, data, source)
 
 
 def _lineage_from_tags(tags: list[str]) -> tuple[list[str], str | None]:

@@ -10,6 +10,7 @@ so every failure is an ordinary exception with a line number.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -103,9 +104,22 @@ def _problem_line(exc: BaseException) -> int:
 
 
 def load_bounded_yaml(text: str, max_bytes: int = MAX_YAML_BYTES) -> LoadedYaml | YamlProblem:
-    """Load one YAML document within the limits, or say why not (never raises)."""
+    """Load one YAML document within the limits, or say why not (never raises).
+
+    Text that provably stays inside the limits (no aliases, a nesting bound below
+    MAX_DEPTH, no characters the two readers might judge differently) is composed by
+    libyaml, many times faster; everything else, and anything libyaml rejects, goes through
+    the bounded loader, so the answer is the same either way (tests/sources/test_yaml_fast_path.py)."""
     if len(text) > max_bytes or len(text.encode("utf-8", "surrogatepass")) > max_bytes:
         return YamlProblem(f"larger than {max_bytes // 1024} KB", 0)
+    if _CLoader is not None and fast_path_safe(text):
+        fast = _load_with_libyaml(text)
+        if fast is not None:
+            return fast
+    return _load_bounded(text)
+
+
+def _load_bounded(text: str) -> LoadedYaml | YamlProblem:
     loader: BoundedSafeLoader | None = None
     try:
         # the Reader refuses C0/C1 control characters and NUL in its constructor, so the
@@ -144,6 +158,62 @@ def value_problem(exc: BaseException) -> str:
 def _char(character: object) -> str:
     code = character if isinstance(character, int) else ord(str(character)[:1] or "\0")
     return f"U+{code:04X}"
+
+
+_CLoader: Any = getattr(yaml, "CSafeLoader", None)
+# What libyaml must never see: characters its reader and the pure-Python reader might
+# judge differently (tabs, controls, surrogates, BOMs, NEL/LS/PS).
+_UNSAFE = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufeff\ufffe\uffff\u2028\u2029]")
+_INDENT = re.compile(r"^[ \t]*", re.M)
+
+
+def fast_path_safe(text: str) -> bool:
+    """Whether front matter provably stays within the limits, so libyaml may compose it.
+
+    Block collections nest only by indenting further (or by one indentless sequence per
+    level), so their depth is at most twice the widest indentation plus one; flow
+    collections add at most one level per bracket. Aliases are looked for after composing
+    (`_has_alias`): composing shares the anchored node, only expanding it costs."""
+    if _UNSAFE.search(text):
+        return False
+    widest = max((len(m) for m in _INDENT.findall(text)), default=0)
+    brackets = text.count("[") + text.count("{")
+    return 2 * (widest + 1) + brackets + 1 <= MAX_DEPTH
+
+
+def _load_with_libyaml(text: str) -> LoadedYaml | None:
+    """Compose with libyaml, construct with the same SafeConstructor; None on any error
+    (the bounded loader then gives the error with its own wording and line)."""
+    loader = _CLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return LoadedYaml(None, {})
+        if "*" in text and _has_alias(node):
+            return None  # the bounded loader counts and limits them
+        data = loader.construct_document(node)
+        return LoadedYaml(to_plain(data), _top_level_key_lines(node), _duplicate_keys(node))
+    except Exception:
+        return None
+    finally:
+        loader.dispose()
+
+
+def _has_alias(root: Node) -> bool:
+    """Whether a composed tree references a node twice (what an alias composes to)."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            return True
+        seen.add(id(node))
+        if isinstance(node, MappingNode):
+            for k, v in node.value:
+                stack.extend((k, v))
+        elif isinstance(node.value, list):
+            stack.extend(node.value)
+    return False
 
 
 def _summary(exc: yaml.YAMLError) -> str:

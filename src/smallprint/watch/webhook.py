@@ -121,3 +121,16 @@ def read_payload(raw: bytes) -> Any:
         return json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise InputError(f"Hub webhook payload: not JSON ({e})") from None
+
+
+def run_for_hub_payload(store: Any, raw: bytes, **run_options: Any) -> tuple[Any, str | None]:
+    """A Hub webhook payload -> a watch run for that repository (RunReport), or (None, why not).
+
+    For any front end that receives Hub webhooks (the command line's `watch hook`, a server)."""
+    from smallprint.watch.runner import run_watch
+
+    repo, detail = hub_repo_from_payload(read_payload(raw))
+    if repo is None:
+        return None, detail
+    note = f"Hub webhook for {repo}" + (f" at {detail[:12]}" if detail else "")
+    return run_watch(store, only=[repo], note=note, **run_options), None
